@@ -1,0 +1,92 @@
+# Stockade: plain GNU Makefile.
+#
+#   make            install missing Debian packages, build build/bin/stockade
+#   make test       the same, then every test through prove (TAP)
+#   make asan       build with AddressSanitizer + UBSan into build/asan, run the tests
+#   make bench      benchmarks (tests/bench): figures and ratios, never pass/fail
+#   make run        build, show what the kernel offers, run a first program
+#   make install    install the binaries under $(PREFIX)/bin
+
+BUILD   ?= build
+BIN     := $(BUILD)/bin
+OBJ     := $(BUILD)/obj
+PREFIX  ?= /usr/local
+CC      ?= gcc
+PKGS    := libseccomp jansson
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS  ?= -O2 -g
+SAN     ?=
+# Deferred (=): pkg-config runs after build/deps.sh has installed the libraries.
+ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(SAN) -iquote sandbox \
+             $(shell pkg-config --cflags $(PKGS))
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
+LDLIBS  = $(shell pkg-config --libs $(PKGS))
+
+# The sandbox library: everything but the command's main.
+SBX_SRC := sandbox/buf.c sandbox/cell.c sandbox/cgroup.c sandbox/check.c sandbox/filter.c \
+           sandbox/lang.c sandbox/limit.c sandbox/result.c sandbox/slot.c sandbox/util.c
+SBX_OBJ := $(SBX_SRC:sandbox/%.c=$(OBJ)/sandbox/%.o)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BIN)/tests/%)
+
+# Every test prove runs: compiled unit tests and executable scripts, each printing TAP.
+TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/security/*.t))
+
+.PHONY: all deps test asan bench run install clean
+.DELETE_ON_ERROR:
+
+all: $(BIN)/stockade
+
+deps:
+	@build/deps.sh
+
+$(OBJ)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/libsbx.a: $(SBX_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/stockade: $(OBJ)/sandbox/stockade.o $(OBJ)/libsbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/tests/%: $(OBJ)/tests/unit/%.o $(OBJ)/libsbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OBJ)/tests/unit/%.o: ALL_CFLAGS += -iquote tests/unit
+
+test: $(BIN)/stockade $(UNIT_BIN)
+	STOCKADE_BIN=$(abspath $(BIN))/stockade prove --exec '' $(TESTS)
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		test
+
+bench: $(BIN)/stockade
+	@STOCKADE_DEPS_BENCH=1 build/deps.sh
+	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/oneshot
+
+run: $(BIN)/stockade
+	@$(BIN)/stockade check || true
+	@echo
+	@echo '$$ $(BIN)/stockade run -c "import sys; print(sys.version)"'
+	@$(BIN)/stockade run -c 'import sys; print(sys.version)'
+	@echo
+	@echo 'Run your own:  $(BIN)/stockade run --lang c hello.c   (see README.md)'
+
+install: $(BIN)/stockade
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN)/stockade $(DESTDIR)$(PREFIX)/bin/stockade
+
+clean:
+	rm -rf build/bin build/obj build/asan
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian packages Stockade needs to build, test and benchmark.
+# Idempotent: asks dpkg what is already there, and runs apt-get (with an update first)
+# only when something is missing. Run as root; as another user it only reports.
+set -eu
+
+# What each group is for, so a package never stays here without a reason.
+BUILD="gcc make pkg-config libc6-dev libseccomp-dev libjansson-dev"
+# The runtimes a cell runs: Debian's interpreters and compilers, never a user's own copy.
+RUNTIMES="python3 nodejs bash g++"
+# The TAP harness (prove) and the tools tests use to inspect results.
+TEST="perl procps util-linux"
+# The peer baseline of the one-shot benchmark.
+BENCH="bubblewrap"
+
+want="$BUILD $RUNTIMES $TEST"
+[ "${STOCKADE_DEPS_BENCH:-0}" = 1 ] && want="$want $BENCH"
+
+missing=""
+for p in $want; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps.sh: missing Debian packages:$missing (run as root to install them)" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,1087 @@
+/*
+ * cell.c - building, running and tearing down one cell.
+ *
+ * Theory of operation
+ * -------------------
+ * Processes. The supervisor (the caller: `stockade run`, later the keeper) stays in the
+ * host's namespaces and never runs untrusted code. For each program it creates:
+ *
+ *   supervisor (host root)
+ *     `-- init (pid 1 of the cell's pid namespace; set-up, then reaper)
+ *           `-- program (exec'd; everything it forks stays below init)
+ *
+ * init is created directly inside the cell's cgroup so that no user code ever runs
+ * outside it and no pid is ever written into cgroup.procs (which stalls ~10 ms on RCU):
+ * on cgroup v2 with clone3(CLONE_INTO_CGROUP); on v1 by a short-lived helper that is
+ * forked, moves itself into the group (cheap for a process moving itself), clones init
+ * with CLONE_PARENT (so init is the supervisor's child) and exits.
+ *
+ * init is cloned with new user, pid, mount, network, ipc, uts and cgroup namespaces. It
+ * waits for the supervisor to write its uid/gid maps (sandbox uid 1000 -> the slot's
+ * host uid, nothing else mapped), then builds the root: a tmpfs with host /usr
+ * read-only, a generated /etc, a minimal /dev, a new /proc, tmpfs /tmp, /dev/shm, and
+ * /mnt/data, which is a tmpfs the supervisor created with fsmount(2) and keeps a handle
+ * on. It pivots into that root, sets the rlimits, becomes uid 1000 with no
+ * capabilities, sets no_new_privs, installs the seccomp filter, forks the program and
+ * reaps until the program exits; it then reports the program's wait status and exits,
+ * which makes the kernel kill everything left in the pid namespace.
+ *
+ * Descriptors. Between supervisor and cell there are only pipes, all O_CLOEXEC:
+ *   sync    supervisor -> init   one byte: "your id maps are written"
+ *   err     init/program -> sup  a fixed-size failure record (errno + what); the
+ *                                program's copy closes on exec, so EOF means "started"
+ *   status  init -> supervisor   the program's wait status (an int)
+ *   out/err program -> sup       the program's stdout and stderr
+ * The program holds fds 0, 1, 2 and nothing else.
+ *
+ * Measuring and killing. The supervisor polls the pipes and a pidfd of init, with a
+ * timeout derived from the remaining wall time and the remaining CPU budget (the cell
+ * cannot burn CPU faster than its cpu quota, so nothing is polled needlessly). When a
+ * limit is reached it SIGKILLs init (the kernel then kills the whole pid namespace) and
+ * every process in the cgroup. CPU time, peak memory and OOM kills are read from the
+ * cgroup, never from anything the cell says.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+
+#include "cell.h"
+#include "util.h"
+
+/* Where init assembles the new root: any directory of the host works, since the mount
+ * lives only in the cell's private mount namespace. */
+#define NEWROOT "/tmp"
+
+#define HOSTNAME "stockade"
+
+/* The failure record a cell process writes before _exit(127). */
+struct fail_msg {
+	int err;
+	char what[124];
+};
+
+/* Everything init needs, prepared by the supervisor before the clone. */
+struct spawn {
+	const struct sbx_cell *cell;
+	const struct sbx_filter *filter;
+	const struct sbx_exec *x;
+	int sync_rd;
+	int fail_wr;
+	int status_wr;
+	int out_wr;
+	int err_wr;
+};
+
+const char *sbx_status_name(enum sbx_status s)
+{
+	static const char *const names[] = {
+		[SBX_STATUS_OK] = "ok",
+		[SBX_STATUS_RUNTIME_ERROR] = "runtime_error",
+		[SBX_STATUS_TIMEOUT] = "timeout",
+		[SBX_STATUS_MEMORY_LIMIT] = "memory_limit",
+		[SBX_STATUS_OUTPUT_LIMIT] = "output_limit",
+		[SBX_STATUS_COMPILE_ERROR] = "compile_error",
+		[SBX_STATUS_INTERNAL_ERROR] = "internal_error",
+	};
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "internal_error";
+}
+
+/* ---- system call wrappers glibc 2.36 does not have -------------------------------- */
+
+static int sys_fsopen(const char *fs, unsigned flags)
+{
+	return (int)syscall(SYS_fsopen, fs, flags);
+}
+
+static int sys_fsconfig(int fd, unsigned cmd, const char *key, const void *val, int aux)
+{
+	return (int)syscall(SYS_fsconfig, fd, cmd, key, val, aux);
+}
+
+static int sys_fsmount(int fd, unsigned flags, unsigned attr)
+{
+	return (int)syscall(SYS_fsmount, fd, flags, attr);
+}
+
+static int sys_move_mount(int from_fd, const char *from, int to_fd, const char *to,
+			  unsigned flags)
+{
+	return (int)syscall(SYS_move_mount, from_fd, from, to_fd, to, flags);
+}
+
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+static int sys_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+/* ---- inside the cell (after clone: no allocation, report through the pipe) -------- */
+
+static _Noreturn void child_fail(int fd, const char *what)
+{
+	struct fail_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.err = errno;
+	strncpy(m.what, what, sizeof(m.what) - 1);
+	/* one write below PIPE_BUF: atomic, so the supervisor never sees half a record */
+	if (write(fd, &m, sizeof(m)) < 0) {
+		/* nothing more to do: the supervisor sees the exit status */
+	}
+	_exit(127);
+}
+
+static void mkdir_or_fail(int fd, const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		child_fail(fd, path);
+}
+
+/* Creates a file with the given contents in the new root. */
+static void put_file(int fd, const char *path, const char *text)
+{
+	int f = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	if (f < 0 || sbx_write_all(f, text, strlen(text)) < 0)
+		child_fail(fd, path);
+	close(f);
+}
+
+/* Copies a host file into the new root when the host has it (ld.so.cache). */
+static void copy_host_file(int fd, const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int out;
+	struct stat st;
+
+	if (in < 0)
+		return;
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(in);
+		return;
+	}
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (out < 0)
+		child_fail(fd, to);
+	for (off_t left = st.st_size; left > 0;) {
+		ssize_t n = sendfile(out, in, NULL, (size_t)left);
+
+		if (n <= 0)
+			child_fail(fd, to);
+		left -= n;
+	}
+	close(out);
+	close(in);
+}
+
+/* Keeps the atime flags of the source mount: a mount copied into a user namespace has
+ * them locked, and a remount that changes them is refused. */
+static unsigned long atime_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long fl = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOATIME)
+		fl |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		fl |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		fl |= MS_RELATIME;
+	return fl;
+}
+
+/* Binds a host directory read-only, nosuid, nodev at `to` (relative to the new root). */
+static void bind_ro(int fd, const char *from, const char *to)
+{
+	if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
+		child_fail(fd, to);
+	if (mount(NULL, to, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+		  atime_flags(from), NULL) < 0)
+		child_fail(fd, to);
+}
+
+/* /bin, /lib, ... are links into /usr on merged-/usr systems; elsewhere, directories to
+ * bind like /usr. Whatever the host has, the cell gets the same shape. */
+static void top_level_dirs(int fd)
+{
+	static const char *const names[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char host[16], target[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		snprintf(host, sizeof(host), "/%s", names[i]);
+		if (lstat(host, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			n = readlink(host, target, sizeof(target) - 1);
+			if (n < 0)
+				child_fail(fd, host);
+			target[n] = '\0';
+			if (symlink(target, names[i]) < 0)
+				child_fail(fd, names[i]);
+		} else if (S_ISDIR(st.st_mode)) {
+			mkdir_or_fail(fd, names[i], 0755);
+			bind_ro(fd, host, names[i]);
+		}
+	}
+}
+
+static void make_etc(int fd)
+{
+	mkdir_or_fail(fd, "etc", 0755);
+	put_file(fd, "etc/passwd",
+		 "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+		 "sandbox:x:1000:1000:Stockade sandbox:/mnt/data:/bin/sh\n"
+		 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+	put_file(fd, "etc/group",
+		 "root:x:0:\n"
+		 "sandbox:x:1000:\n"
+		 "nogroup:x:65534:\n");
+	put_file(fd, "etc/hosts",
+		 "127.0.0.1\tlocalhost " HOSTNAME "\n"
+		 "::1\tlocalhost ip6-localhost ip6-loopback\n");
+	put_file(fd, "etc/nsswitch.conf",
+		 "passwd: files\ngroup: files\nhosts: files\n");
+	/* the loader's cache: without it, every library lookup walks the directories */
+	copy_host_file(fd, "/etc/ld.so.cache", "etc/ld.so.cache");
+	if (symlink("/usr/share/zoneinfo/Etc/UTC", "etc/localtime") < 0)
+		child_fail(fd, "etc/localtime");
+}
+
+static void make_dev(int fd, const struct sbx_limits *l)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" },
+		{ "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" },
+		{ "/proc/self/fd/2", "dev/stderr" },
+	};
+	char opts[96];
+
+	mkdir_or_fail(fd, "dev", 0755);
+	/* No mknod in a user namespace: bind the host's nodes over empty files. */
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		char host[32], here[32];
+		int f;
+
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
+		snprintf(here, sizeof(here), "dev/%s", nodes[i]);
+		f = open(here, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (f < 0)
+			child_fail(fd, here);
+		close(f);
+		if (mount(host, here, NULL, MS_BIND, NULL) < 0)
+			child_fail(fd, here);
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlink(links[i][0], links[i][1]) < 0)
+			child_fail(fd, links[i][1]);
+	mkdir_or_fail(fd, "dev/shm", 01777);
+	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%u,mode=1777",
+		 (unsigned long long)l->disk, l->inodes);
+	if (mount("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
+		child_fail(fd, "dev/shm");
+}
+
+/* The network namespace starts with lo down; programs that serve themselves on
+ * 127.0.0.1 expect it up. Nothing else exists: there is no route out. */
+static void loopback_up(int fd)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		child_fail(fd, "socket for lo");
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		child_fail(fd, "SIOCGIFFLAGS lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		child_fail(fd, "SIOCSIFFLAGS lo");
+	close(s);
+}
+
+static void set_rlimit(int fd, int res, rlim_t soft, rlim_t hard, const char *what)
+{
+	struct rlimit rl = { soft, hard };
+
+	if (setrlimit(res, &rl) < 0)
+		child_fail(fd, what);
+}
+
+static void apply_rlimits(int fd, const struct sbx_limits *l)
+{
+	/* per-process CPU backstop; the cgroup total is what the supervisor enforces */
+	rlim_t cpu_s = (rlim_t)((l->cpu_ms + 999) / 1000) + 1;
+
+	set_rlimit(fd, RLIMIT_FSIZE, l->fsize, l->fsize, "RLIMIT_FSIZE");
+	set_rlimit(fd, RLIMIT_NOFILE, l->nofile, l->nofile, "RLIMIT_NOFILE");
+	set_rlimit(fd, RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
+	set_rlimit(fd, RLIMIT_STACK, l->stack, l->stack, "RLIMIT_STACK");
+	set_rlimit(fd, RLIMIT_CPU, cpu_s, cpu_s + 1, "RLIMIT_CPU");
+}
+
+/* Drops every capability for good: bounding set, ambient, then the sets themselves.
+ * (Changing uid inside this namespace does not clear them, because the namespace has
+ * no uid 0 for the kernel's "leaving root" rule to apply to.) */
+static void drop_capabilities(int fd)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			child_fail(fd, "PR_CAPBSET_DROP");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		child_fail(fd, "PR_CAP_AMBIENT_CLEAR_ALL");
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capset, &h, d) < 0)
+		child_fail(fd, "capset");
+	/* verify rather than trust */
+	if (syscall(SYS_capget, &h, d) < 0 || d[0].effective || d[0].permitted ||
+	    d[0].inheritable || d[1].effective || d[1].permitted || d[1].inheritable) {
+		errno = EPERM;
+		child_fail(fd, "capabilities still held");
+	}
+}
+
+/* Moves fd to a number at or above `min`, close-on-exec. */
+static int lift_fd(int fd, int min, int report)
+{
+	int n = fcntl(fd, F_DUPFD_CLOEXEC, min);
+
+	if (n < 0)
+		child_fail(report, "F_DUPFD");
+	return n;
+}
+
+/* The program: stdio in place, nothing else open, then exec. */
+static _Noreturn void program(const struct spawn *sp)
+{
+	const struct sbx_exec *x = sp->x;
+	int fail = lift_fd(sp->fail_wr, 10, sp->fail_wr);
+	int in = x->stdin_fd >= 0 ? lift_fd(x->stdin_fd, 10, fail)
+				  : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int out = lift_fd(sp->out_wr, 10, fail);
+	int err = lift_fd(x->merge_stderr ? sp->out_wr : sp->err_wr, 10, fail);
+
+	if (in < 0)
+		child_fail(fail, "/dev/null");
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+	    dup3(fail, 3, O_CLOEXEC) < 0)
+		child_fail(fail, "dup2 stdio");
+	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
+		child_fail(3, "close_range");
+	execve(x->argv[0], (char *const *)x->argv, (char *const *)x->envp);
+	{
+		char what[sizeof(((struct fail_msg *)0)->what)];
+
+		snprintf(what, sizeof(what), "exec %s", x->argv[0]);
+		child_fail(3, what);
+	}
+}
+
+/* pid 1 of the cell. Never returns. */
+static _Noreturn void cell_init(const struct spawn *sp)
+{
+	const struct sbx_cell *c = sp->cell;
+	const struct sbx_limits *l = &c->lim;
+	int fd = sp->fail_wr;
+	char opts[96], b;
+	pid_t child;
+
+	/* if the supervisor dies from here on, so does the cell */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (read(sp->sync_rd, &b, 1) != 1)
+		_exit(127);	/* the supervisor is gone before writing our id maps */
+	close(sp->sync_rd);
+
+	/* Host root's supplementary groups would still open host files: drop them. Files
+	 * made during set-up belong to the sandbox user (an unmapped owner is refused). */
+	if (setgroups(0, NULL) < 0)
+		child_fail(fd, "setgroups");
+	setfsgid(SBX_GID);
+	setfsuid(SBX_UID);
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(fd, "make / private");
+	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "size=4m,nr_inodes=256,mode=0755") < 0)
+		child_fail(fd, "tmpfs root");
+	if (chdir(NEWROOT) < 0)
+		child_fail(fd, "chdir new root");
+
+	mkdir_or_fail(fd, "usr", 0755);
+	bind_ro(fd, "/usr", "usr");
+	top_level_dirs(fd);
+	make_etc(fd);
+	make_dev(fd, l);
+
+	/* proc must be mounted while the host's proc is still visible in this namespace */
+	mkdir_or_fail(fd, "proc", 0555);
+	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		child_fail(fd, "mount proc");
+
+	mkdir_or_fail(fd, "tmp", 01777);
+	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%u,mode=1777",
+		 (unsigned long long)l->disk, l->inodes);
+	if (mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		child_fail(fd, "tmpfs /tmp");
+	mkdir_or_fail(fd, "mnt", 0755);
+	mkdir_or_fail(fd, "mnt/data", 0755);
+	if (sys_move_mount(c->data_fd, "", AT_FDCWD, "mnt/data", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		child_fail(fd, "attach /mnt/data");
+	close(c->data_fd);
+
+	if (sethostname(HOSTNAME, strlen(HOSTNAME)) < 0)
+		child_fail(fd, "sethostname");
+	loopback_up(fd);
+
+	/* Enter the new root and detach the old one entirely. */
+	if (sys_pivot_root(".", ".") < 0)
+		child_fail(fd, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		child_fail(fd, "detach old root");
+	if (chdir("/") < 0)
+		child_fail(fd, "chdir /");
+	if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL) < 0)
+		child_fail(fd, "remount / read-only");
+
+	apply_rlimits(fd, l);
+
+	/* Privileges, in the fixed order: groups, gid, uid, capabilities, no_new_privs. */
+	if (setresgid(SBX_GID, SBX_GID, SBX_GID) < 0)
+		child_fail(fd, "setresgid");
+	if (setresuid(SBX_UID, SBX_UID, SBX_UID) < 0)
+		child_fail(fd, "setresuid");
+	drop_capabilities(fd);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(fd, "no_new_privs");
+	/* changing credentials cleared these */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the program runs as the same uid: keep it out of init's memory (/proc/1/mem) */
+	prctl(PR_SET_DUMPABLE, 0);
+	if (sbx_filter_install(sp->filter) < 0)
+		child_fail(fd, "seccomp");
+	if (chdir("/mnt/data") < 0)
+		child_fail(fd, "chdir /mnt/data");
+
+	child = fork();
+	if (child < 0)
+		child_fail(fd, "fork program");
+	if (child == 0)
+		program(sp);
+
+	/* init: keep only the status pipe, reap until the program is gone */
+	close(sp->fail_wr);
+	close(sp->out_wr);
+	close(sp->err_wr);
+	if (sp->x->stdin_fd >= 0)
+		close(sp->x->stdin_fd);
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p == child) {
+			if (write(sp->status_wr, &st, sizeof(st)) < 0) {
+				/* the supervisor then reports the status as unknown */
+			}
+			_exit(0);
+		}
+		if (p < 0 && errno == ECHILD)
+			_exit(0);
+	}
+}
+
+/* ---- the supervisor side ----------------------------------------------------------- */
+
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | \
+		  CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+
+static int make_data_mount(const struct sbx_cell *c, const char **why)
+{
+	char v[32];
+	int fs, mfd;
+
+	fs = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0) {
+		*why = "fsopen(tmpfs) failed (the new mount API needs Linux 5.2)";
+		return -errno;
+	}
+#define SET(k, val) (sys_fsconfig(fs, FSCONFIG_SET_STRING, k, val, 0) < 0)
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)c->lim.disk);
+	if (SET("size", v))
+		goto fail;
+	snprintf(v, sizeof(v), "%u", c->lim.inodes);
+	if (SET("nr_inodes", v))
+		goto fail;
+	if (SET("mode", "0755"))
+		goto fail;
+	snprintf(v, sizeof(v), "%u", (unsigned)c->slot.uid);
+	if (SET("uid", v))
+		goto fail;
+	snprintf(v, sizeof(v), "%u", (unsigned)c->slot.gid);
+	if (SET("gid", v))
+		goto fail;
+#undef SET
+	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mfd < 0)
+		goto fail;
+	close(fs);
+	return mfd;
+fail:
+	{
+		int e = errno;
+
+		close(fs);
+		errno = e;
+	}
+	*why = "cannot create the /mnt/data tmpfs";
+	return -errno;
+}
+
+int sbx_cell_open(struct sbx_cell *c, const struct sbx_site *site, const struct sbx_cg_sys *sys,
+		  const struct sbx_limits *lim, const char **why)
+{
+	char name[32];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->sys = sys;
+	c->lim = *lim;
+	c->data_fd = -1;
+	if (!sbx_limits_valid(lim, why))
+		return -EINVAL;
+	if ((rc = sbx_slot_acquire(site, &c->slot, why)) < 0)
+		return rc;
+	snprintf(name, sizeof(name), "cell-%u", c->slot.index);
+	rc = sbx_cg_create(sys, name, lim, SBX_CTL_ALL, &c->cg, why);
+	if (rc < 0)
+		goto release_slot;
+	c->data_fd = make_data_mount(c, why);
+	if (c->data_fd < 0) {
+		rc = c->data_fd;
+		goto destroy_cg;
+	}
+	return 0;
+destroy_cg:
+	sbx_cg_destroy(&c->cg);
+release_slot:
+	sbx_slot_release(&c->slot);
+	return rc;
+}
+
+static bool plain_name(const char *name)
+{
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
+	       strlen(name) <= NAME_MAX;
+}
+
+/* Creates <name> in the cell's /mnt/data, owned by the cell's user. */
+static int create_in_data(struct sbx_cell *c, const char *name, mode_t mode, const char **why)
+{
+	int fd;
+
+	if (!plain_name(name)) {
+		*why = "not a plain file name";
+		return -EINVAL;
+	}
+	fd = openat(c->data_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*why = "cannot create the file in /mnt/data";
+		return -errno;
+	}
+	if (fchown(fd, c->slot.uid, c->slot.gid) < 0 || fchmod(fd, mode) < 0) {
+		int e = errno;
+
+		close(fd);
+		*why = "cannot set the owner of the file in /mnt/data";
+		return -e;
+	}
+	return fd;
+}
+
+int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t len,
+		 mode_t mode, const char **why)
+{
+	int fd = create_in_data(c, name, mode, why);
+	int rc;
+
+	if (fd < 0)
+		return fd;
+	rc = sbx_write_all(fd, data, len);
+	close(fd);
+	if (rc < 0)
+		*why = rc == -ENOSPC ? "the file does not fit in /mnt/data" : "write to /mnt/data failed";
+	return rc;
+}
+
+int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
+		  const char *sname, mode_t mode, const char **why)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		/* nothing the program made may redirect the host: no links, no mounts */
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_NO_XDEV,
+	};
+	struct stat st;
+	int in, out, rc = 0;
+
+	if (!plain_name(sname)) {
+		*why = "not a plain file name";
+		return -EINVAL;
+	}
+	in = sys_openat2(src->data_fd, sname, &how);
+	if (in < 0) {
+		*why = "cannot open the file in the source cell";
+		return -errno;
+	}
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > dst->lim.disk) {
+		close(in);
+		*why = "the source is not a regular file of an acceptable size";
+		return -EINVAL;
+	}
+	out = create_in_data(dst, dname, mode, why);
+	if (out < 0) {
+		close(in);
+		return out;
+	}
+	for (off_t left = st.st_size; left > 0;) {
+		ssize_t n = sendfile(out, in, NULL, (size_t)left);
+
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			*why = "copy between cells failed";
+			break;
+		}
+		left -= n;
+	}
+	close(out);
+	close(in);
+	return rc;
+}
+
+static int write_id_maps(pid_t pid, const struct sbx_slot *s)
+{
+	char path[64], map[64];
+	int rc;
+
+	snprintf(map, sizeof(map), "%u %u 1\n", SBX_UID, (unsigned)s->uid);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if ((rc = sbx_write_file(path, map)) < 0)
+		return rc;
+	snprintf(map, sizeof(map), "%u %u 1\n", SBX_GID, (unsigned)s->gid);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	return sbx_write_file(path, map);
+}
+
+/*
+ * Starts init inside the cgroup and returns its pid (in the host's pid namespace), or
+ * -errno. Runs in the supervisor.
+ */
+static pid_t spawn_init(const struct spawn *sp)
+{
+	const struct sbx_cgroup *cg = &sp->cell->cg;
+	int pp[2];
+	pid_t helper, pid;
+	int st;
+
+	if (cg->sys->version == SBX_CG_V2) {
+		struct clone_args ca;
+
+		memset(&ca, 0, sizeof(ca));
+		ca.flags = NS_FLAGS | CLONE_INTO_CGROUP;
+		ca.exit_signal = SIGCHLD;
+		ca.cgroup = (uint64_t)sbx_cg_v2_dirfd(cg);
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid < 0)
+			return -errno;
+		if (pid == 0)
+			cell_init(sp);
+		return pid;
+	}
+
+	/* v1: a helper joins the group itself and clones init as our child */
+	if (pipe2(pp, O_CLOEXEC) < 0)
+		return -errno;
+	helper = fork();
+	if (helper < 0) {
+		int e = errno;
+
+		close(pp[0]);
+		close(pp[1]);
+		return -e;
+	}
+	if (helper == 0) {
+		pid_t p;
+
+		close(pp[0]);
+		if (sbx_cg_join_self(cg) < 0)
+			child_fail(sp->fail_wr, "join the cell's cgroup");
+		p = (pid_t)syscall(SYS_clone, NS_FLAGS | CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+		if (p < 0)
+			child_fail(sp->fail_wr, "clone the cell's namespaces");
+		if (p == 0)
+			cell_init(sp);
+		if (write(pp[1], &p, sizeof(p)) != sizeof(p))
+			_exit(1);
+		_exit(0);
+	}
+	close(pp[1]);
+	if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
+		pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
+	close(pp[0]);
+	while (waitpid(helper, &st, 0) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+
+/* Reads what is available on a pipe into a capped buffer. Returns false at EOF. */
+static bool pump(int fd, struct sbx_buf *b, bool *over)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n > 0) {
+			if (sbx_buf_append(b, chunk, (size_t)n) != 0)
+				*over = true;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 && errno == EAGAIN;
+	}
+}
+
+static void kill_cell(const struct sbx_cell *c, pid_t init)
+{
+	kill(init, SIGKILL);
+	sbx_cg_kill(&c->cg);
+}
+
+static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status, int st,
+		     const struct sbx_cg_stats *cs)
+{
+	o->cpu_ms = cs->cpu_ns / 1000000;
+	o->memory_peak_kb = cs->memory_peak / 1024;
+	o->oom = cs->oom_kills > 0;
+	if (cs->cpu_ns > c->lim.cpu_ms * 1000000ULL)
+		o->cpu_exceeded = true;
+
+	if (have_status && WIFEXITED(st)) {
+		o->exit_code = WEXITSTATUS(st);
+	} else if (have_status && WIFSIGNALED(st)) {
+		o->signal = WTERMSIG(st);
+	} else {
+		/* killed with its init: by us at a limit, or by the OOM killer */
+		o->signal = SIGKILL;
+	}
+
+	if (o->message[0])
+		o->status = SBX_STATUS_INTERNAL_ERROR;
+	else if (o->cpu_exceeded || o->wall_exceeded)
+		o->status = SBX_STATUS_TIMEOUT;
+	else if (o->oom)
+		o->status = SBX_STATUS_MEMORY_LIMIT;
+	else if (o->output_exceeded)
+		o->status = SBX_STATUS_OUTPUT_LIMIT;
+	else if (have_status && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		o->status = SBX_STATUS_OK;
+	else if (cs->memory_limit_hits > 0 && cs->memory_peak + 4096 * 64 >= c->lim.memory)
+		/* failed after running into the memory limit: an allocation that failed */
+		o->status = SBX_STATUS_MEMORY_LIMIT;
+	else
+		o->status = SBX_STATUS_RUNTIME_ERROR;
+}
+
+int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct sbx_exec *x,
+		  struct sbx_outcome *o, const char **why)
+{
+	int sync[2], fail[2], status[2], out[2], err[2];
+	struct spawn sp;
+	struct sbx_cg_stats cs;
+	unsigned long long start, wall_deadline;
+	bool out_open = true, err_open = true, fail_open = true, status_open = true;
+	bool init_done = false, have_status = false, killed = false;
+	int st = 0, pidfd, rc = 0;
+	pid_t init;
+
+	memset(o, 0, sizeof(*o));
+	o->exit_code = -1;
+	sbx_buf_init(&o->out, c->lim.output);
+	sbx_buf_init(&o->err, c->lim.output);
+	if (c->used) {
+		*why = "a cell runs one program";
+		return -EBUSY;
+	}
+	c->used = true;
+
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		*why = "pipe";
+		return -errno;
+	}
+	if (pipe2(fail, O_CLOEXEC) < 0)
+		goto close_sync;
+	if (pipe2(status, O_CLOEXEC) < 0)
+		goto close_fail;
+	if (pipe2(out, O_CLOEXEC) < 0)
+		goto close_status;
+	if (pipe2(err, O_CLOEXEC) < 0)
+		goto close_out;
+
+	sp.cell = c;
+	sp.filter = f;
+	sp.x = x;
+	sp.sync_rd = sync[0];
+	sp.fail_wr = fail[1];
+	sp.status_wr = status[1];
+	sp.out_wr = out[1];
+	sp.err_wr = err[1];
+
+	start = sbx_now_ns();
+	init = spawn_init(&sp);
+	/* our copies of the cell's ends */
+	close(sync[0]);
+	close(fail[1]);
+	close(status[1]);
+	close(out[1]);
+	close(err[1]);
+	if (init < 0) {
+		struct fail_msg m;
+
+		if (read(fail[0], &m, sizeof(m)) == sizeof(m)) {
+			m.what[sizeof(m.what) - 1] = '\0';
+			snprintf(o->message, sizeof(o->message), "%s: %s", m.what, strerror(m.err));
+		} else {
+			snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
+				 strerror((int)-init));
+		}
+		o->status = SBX_STATUS_INTERNAL_ERROR;
+		o->exit_code = -1;
+		rc = 0;
+		goto close_rest;
+	}
+	pidfd = sys_pidfd_open(init);
+	if (pidfd < 0 || write_id_maps(init, &c->slot) < 0 || write(sync[1], "g", 1) != 1) {
+		snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
+			 strerror(errno));
+		kill(init, SIGKILL);
+		while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
+			;
+		if (pidfd >= 0)
+			close(pidfd);
+		o->status = SBX_STATUS_INTERNAL_ERROR;
+		goto close_rest;
+	}
+	close(sync[1]);
+	sync[1] = -1;
+	start = sbx_now_ns();
+	wall_deadline = start + c->lim.wall_ms * 1000000ULL;
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(err[0], F_SETFL, O_NONBLOCK);
+
+	while (!init_done) {
+		struct pollfd pfd[5];
+		int n = 0, i_out = -1, i_err = -1, i_fail = -1, i_stat = -1, i_init = -1;
+		long timeout;
+		uint64_t cpu_ns = 0;
+		unsigned long long now = sbx_now_ns();
+
+		if (!init_done && !killed) {
+			if (now >= wall_deadline) {
+				o->wall_exceeded = true;
+				kill_cell(c, init);
+				killed = true;
+			} else if (sbx_cg_cpu_ns(&c->cg, &cpu_ns) == 0 &&
+				   cpu_ns >= c->lim.cpu_ms * 1000000ULL) {
+				o->cpu_exceeded = true;
+				kill_cell(c, init);
+				killed = true;
+			}
+		}
+		if (killed) {
+			timeout = 1000;
+		} else {
+			/* the cell cannot use CPU faster than its quota allows */
+			unsigned long long cpu_left = c->lim.cpu_ms * 1000000ULL - cpu_ns;
+			unsigned long long t = cpu_left / c->lim.cpus;
+
+			if (t > wall_deadline - now)
+				t = wall_deadline - now;
+			timeout = (long)(t / 1000000) + 1;
+		}
+		if (out_open) {
+			pfd[n] = (struct pollfd){ out[0], POLLIN, 0 };
+			i_out = n++;
+		}
+		if (err_open) {
+			pfd[n] = (struct pollfd){ err[0], POLLIN, 0 };
+			i_err = n++;
+		}
+		if (fail_open) {
+			pfd[n] = (struct pollfd){ fail[0], POLLIN, 0 };
+			i_fail = n++;
+		}
+		if (status_open) {
+			pfd[n] = (struct pollfd){ status[0], POLLIN, 0 };
+			i_stat = n++;
+		}
+		pfd[n] = (struct pollfd){ pidfd, POLLIN, 0 };
+		i_init = n++;
+		if (poll(pfd, (nfds_t)n, (int)timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			*why = "poll";
+			rc = -errno;
+			kill_cell(c, init);
+			killed = true;
+		}
+		if (i_out >= 0 && pfd[i_out].revents)
+			out_open = pump(out[0], &o->out, &o->output_exceeded);
+		if (i_err >= 0 && pfd[i_err].revents)
+			err_open = pump(err[0], &o->err, &o->output_exceeded);
+		if (o->output_exceeded && !killed) {
+			kill_cell(c, init);
+			killed = true;
+		}
+		if (i_fail >= 0 && pfd[i_fail].revents) {
+			struct fail_msg m;
+			ssize_t r = read(fail[0], &m, sizeof(m));
+
+			if (r == sizeof(m)) {
+				m.what[sizeof(m.what) - 1] = '\0';
+				snprintf(o->message, sizeof(o->message), "cell set-up failed: %s: %s",
+					 m.what, strerror(m.err));
+				if (!killed) {
+					kill_cell(c, init);
+					killed = true;
+				}
+			} else {
+				fail_open = false;	/* EOF: the program was exec'd */
+			}
+		}
+		if (i_stat >= 0 && pfd[i_stat].revents) {
+			ssize_t r = read(status[0], &st, sizeof(st));
+
+			have_status = r == sizeof(st);
+			status_open = false;
+		}
+		if (pfd[i_init].revents) {
+			while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
+				;
+			init_done = true;
+			/* the status may have been written just before init exited */
+			if (status_open && read(status[0], &st, sizeof(st)) == sizeof(st))
+				have_status = true;
+		}
+	}
+	o->wall_ms = (sbx_now_ns() - start) / 1000000;
+	close(pidfd);
+	/* init is reaped, so every process of the pid namespace is gone and so is every
+	 * writer of the pipes: what is buffered is all there is */
+	if (out_open)
+		pump(out[0], &o->out, &o->output_exceeded);
+	if (err_open)
+		pump(err[0], &o->err, &o->output_exceeded);
+	/* a process could only survive init by being outside the pid namespace: make sure */
+	sbx_cg_kill(&c->cg);
+	sbx_cg_stats(&c->cg, &cs);
+	classify(c, o, have_status, st, &cs);
+	if (o->status == SBX_STATUS_INTERNAL_ERROR) {
+		o->exit_code = -1;
+		o->signal = 0;
+	}
+
+close_rest:
+	close(err[0]);
+	if (sync[1] >= 0)
+		close(sync[1]);
+	close(out[0]);
+	close(status[0]);
+	close(fail[0]);
+	return rc;
+
+close_out:
+	close(out[0]);
+	close(out[1]);
+close_status:
+	close(status[0]);
+	close(status[1]);
+close_fail:
+	close(fail[0]);
+	close(fail[1]);
+close_sync:
+	{
+		int e = errno;
+
+		close(sync[0]);
+		close(sync[1]);
+		*why = "pipe";
+		return -e;
+	}
+}
+
+void sbx_outcome_free(struct sbx_outcome *o)
+{
+	sbx_buf_free(&o->out);
+	sbx_buf_free(&o->err);
+}
+
+int sbx_cell_close(struct sbx_cell *c)
+{
+	int rc;
+
+	if (c->data_fd >= 0)
+		close(c->data_fd);
+	c->data_fd = -1;
+	rc = sbx_cg_destroy(&c->cg);
+	sbx_slot_release(&c->slot);
+	return rc;
+}

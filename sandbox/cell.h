@@ -1,0 +1,102 @@
+/*
+ * cell.h - one cell: a sandboxed process tree that runs one program and is destroyed.
+ *
+ * Life of a cell:
+ *   sbx_cell_open()   takes a host uid slot, creates the cgroup with the limits, and
+ *                     creates the cell's /mnt/data (a size-capped tmpfs the supervisor
+ *                     keeps a handle on, so files can be put in and taken out safely);
+ *   sbx_cell_put() / sbx_cell_copy()   stage files into /mnt/data;
+ *   sbx_cell_exec()   builds the namespaces, root and filters, runs the program under
+ *                     the limits, captures its output and measures it from the cgroup;
+ *   sbx_cell_close()  kills anything left and releases the cgroup, mounts and uid.
+ * A cell runs at most one program (sbx_cell_exec once), then must be closed.
+ */
+#ifndef SBX_CELL_H
+#define SBX_CELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "cgroup.h"
+#include "filter.h"
+#include "limit.h"
+#include "slot.h"
+
+/* The program's identity inside the cell's user namespace. */
+#define SBX_UID 1000
+#define SBX_GID 1000
+
+enum sbx_status {
+	SBX_STATUS_OK,
+	SBX_STATUS_RUNTIME_ERROR,
+	SBX_STATUS_TIMEOUT,
+	SBX_STATUS_MEMORY_LIMIT,
+	SBX_STATUS_OUTPUT_LIMIT,
+	SBX_STATUS_COMPILE_ERROR,
+	SBX_STATUS_INTERNAL_ERROR,
+};
+
+/* The stable wire name of a status ("ok", "runtime_error", ...). */
+const char *sbx_status_name(enum sbx_status s);
+
+struct sbx_cell {
+	const struct sbx_cg_sys *sys;
+	struct sbx_limits lim;
+	struct sbx_slot slot;
+	struct sbx_cgroup cg;
+	int data_fd;		/* detached tmpfs mounted at /mnt/data in the cell */
+	bool used;		/* sbx_cell_exec ran */
+};
+
+struct sbx_exec {
+	const char *const *argv;	/* argv[0] is an absolute path inside the cell */
+	const char *const *envp;	/* the whole environment */
+	int stdin_fd;			/* -1 for /dev/null */
+	bool merge_stderr;		/* stderr joins stdout (compiler diagnostics) */
+};
+
+struct sbx_outcome {
+	enum sbx_status status;
+	int exit_code;			/* -1 when the program did not exit normally */
+	int signal;			/* 0 unless a signal ended the program */
+	struct sbx_buf out, err;	/* capped at the output limit, truncation flagged */
+	uint64_t cpu_ms, wall_ms, memory_peak_kb;
+	bool cpu_exceeded, wall_exceeded, output_exceeded, oom;
+	char message[192];		/* why, for internal errors */
+};
+
+/* Returns 0, or -errno with *why. On error nothing is left behind. */
+int sbx_cell_open(struct sbx_cell *c, const struct sbx_site *site, const struct sbx_cg_sys *sys,
+		  const struct sbx_limits *lim, const char **why);
+
+/* Creates /mnt/data/<name> (a plain file name, no '/') owned by the cell's user. */
+int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t len,
+		 mode_t mode, const char **why);
+
+/*
+ * Copies src's /mnt/data/<sname> into dst's /mnt/data/<dname>. The source is read
+ * without following any link the sandboxed program could have planted, and must be a
+ * regular file no larger than dst's disk limit.
+ */
+int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
+		  const char *sname, mode_t mode, const char **why);
+
+/*
+ * Runs the program to its end or its limits and fills *o (which it initialises). Returns
+ * 0 when an outcome was produced, even an internal error of the cell's set-up (then
+ * o->status is SBX_STATUS_INTERNAL_ERROR and o->message says why); returns -errno with
+ * *why only when the supervisor itself could not proceed.
+ */
+int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct sbx_exec *x,
+		  struct sbx_outcome *o, const char **why);
+
+/* Releases the outcome's buffers. */
+void sbx_outcome_free(struct sbx_outcome *o);
+
+/* Kills what is left and releases everything. Returns 0, or -errno when the cgroup
+ * could not be removed (it is then cleared by the next holder of the slot). */
+int sbx_cell_close(struct sbx_cell *c);
+
+#endif

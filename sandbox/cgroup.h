@@ -1,0 +1,99 @@
+/*
+ * cgroup.h - a cell's control group, on cgroup v1 or v2, detected at start-up.
+ *
+ * Stockade makes its groups under a parent of its own in each hierarchy
+ * (<root>/<controller>/stockade/cell-N on v1, <root>/stockade/cell-N on v2) and never
+ * moves, changes or removes a group it did not create, nor remounts a hierarchy.
+ *
+ * A process must be inside its cell's group before any user code runs, without paying
+ * the ~10 ms RCU stall of writing another process's pid into cgroup.procs. On v2 the
+ * cell is created inside the group with clone3(CLONE_INTO_CGROUP) (sbx_cg_v2_dirfd);
+ * on v1 a short-lived helper moves itself with "0" into each hierarchy's "tasks"
+ * (sbx_cg_join_self), which the kernel does without the threadgroup lock, and then
+ * clones the cell, which is born inside.
+ */
+#ifndef SBX_CGROUP_H
+#define SBX_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "limit.h"
+#include "slot.h"
+
+enum sbx_cg_version { SBX_CG_NONE, SBX_CG_V1, SBX_CG_V2 };
+
+enum {
+	SBX_CTL_MEMORY = 1 << 0,
+	SBX_CTL_PIDS = 1 << 1,
+	SBX_CTL_CPU = 1 << 2,		/* bandwidth (cfs quota / cpu.max) */
+	SBX_CTL_CPUACCT = 1 << 3,	/* usage; always present on v2 (cpu.stat) */
+	SBX_CTL_ALL = 0xf,
+};
+
+#define SBX_CG_MAXHIER 4
+
+struct sbx_cg_hier {
+	char path[256];		/* the hierarchy's mount point */
+	unsigned ctl;		/* SBX_CTL_* bits it carries */
+};
+
+struct sbx_cg_sys {
+	enum sbx_cg_version version;
+	struct sbx_cg_hier hier[SBX_CG_MAXHIER];
+	int nhier;
+	unsigned ctl;		/* union of available controllers */
+	bool memsw;		/* v1 memory.memsw.* (swap accounting) exists */
+	char parent[128];
+};
+
+struct sbx_cgroup {
+	const struct sbx_cg_sys *sys;
+	char name[32];
+	int parent_fd[SBX_CG_MAXHIER];	/* <hier>/<parent>, for rmdir */
+	int dir_fd[SBX_CG_MAXHIER];	/* <hier>/<parent>/<name> */
+};
+
+struct sbx_cg_stats {
+	uint64_t cpu_ns;
+	uint64_t memory_peak;	/* bytes */
+	uint64_t oom_kills;
+	uint64_t memory_limit_hits; /* v1 memory.failcnt, v2 memory.events "max" */
+};
+
+/* Names a controller mask ("memory pids") into buf, for messages. */
+const char *sbx_cg_ctl_names(unsigned ctl, char *buf, size_t size);
+
+/* Finds the hierarchies under site->cgroup_root. Returns 0 (version may be NONE when
+ * no cgroup file system is mounted there), or -errno with *why. */
+int sbx_cg_detect(const struct sbx_site *site, struct sbx_cg_sys *sys, const char **why);
+
+/*
+ * Creates the cell's group (removing a stale one of the same name left by a crashed
+ * holder of the slot) and writes its limits. Fails with -ENOTSUP when a controller in
+ * `need` is missing. On error nothing is left behind.
+ */
+int sbx_cg_create(const struct sbx_cg_sys *sys, const char *name, const struct sbx_limits *l,
+		  unsigned need, struct sbx_cgroup *cg, const char **why);
+
+/* v1: moves the calling (single-threaded) process into every hierarchy of the group.
+ * Safe after fork: no allocation. Returns 0 or -errno. */
+int sbx_cg_join_self(const struct sbx_cgroup *cg);
+
+/* v2: the group's directory fd for clone3(CLONE_INTO_CGROUP); -1 on v1. */
+int sbx_cg_v2_dirfd(const struct sbx_cgroup *cg);
+
+/* CPU time used by the group so far, in nanoseconds. Returns 0 or -errno. */
+int sbx_cg_cpu_ns(const struct sbx_cgroup *cg, uint64_t *ns);
+
+/* Reads what the kernel measured. Fields it cannot read stay 0. */
+void sbx_cg_stats(const struct sbx_cgroup *cg, struct sbx_cg_stats *st);
+
+/* Sends SIGKILL to every process in the group. */
+void sbx_cg_kill(const struct sbx_cgroup *cg);
+
+/* Kills what is left, removes the group (retrying while the kernel says EBUSY) and
+ * closes its fds. Returns 0, or -errno when a group could not be removed. */
+int sbx_cg_destroy(struct sbx_cgroup *cg);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * filter.c - the cell's seccomp rule table and its compilation with libseccomp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+
+#include "filter.h"
+
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+#define DENY(name, why)		{ #name, SBX_MATCH_ALL, 0, EPERM, false, why }
+#define DENY_OPT(name, why)	{ #name, SBX_MATCH_ALL, 0, EPERM, true, why }
+
+const struct sbx_filter_rule sbx_filter_rules[] = {
+	/* The file system view is fixed when the cell starts. */
+	DENY(mount, "the cell's mounts are fixed; a new mount could expose or hide files"),
+	DENY(umount2, "unmounting could reveal what a mount covers"),
+	DENY(pivot_root, "the root is fixed"),
+	DENY(chroot, "the root is fixed"),
+	DENY_OPT(open_tree, "new mount API: could clone mounts"),
+	DENY_OPT(move_mount, "new mount API: could move mounts"),
+	DENY_OPT(fsopen, "new mount API: could create file systems"),
+	DENY_OPT(fsconfig, "new mount API"),
+	DENY_OPT(fsmount, "new mount API"),
+	DENY_OPT(fspick, "new mount API: could reconfigure a mounted file system"),
+	DENY_OPT(mount_setattr, "new mount API: could change mount flags"),
+
+	/* Namespaces: a new user namespace is the usual first step of kernel exploits. */
+	DENY(unshare, "no new namespaces: they unlock privileged kernel code paths"),
+	DENY(setns, "no entering other namespaces"),
+	{ "clone", SBX_MATCH_FLAG_ANY, NS_FLAGS, EPERM, false,
+	  "fork and threads are fine; clone into new namespaces is not" },
+	{ "clone3", SBX_MATCH_ALL, 0, ENOSYS, true,
+	  "its flags live in memory seccomp cannot read; ENOSYS makes libc fall back to clone" },
+
+	/* Other processes' memory and descriptors. */
+	DENY(ptrace, "no tracing: it reads and writes other processes"),
+	DENY(process_vm_readv, "reads another process's memory"),
+	DENY(process_vm_writev, "writes another process's memory"),
+	DENY_OPT(pidfd_getfd, "steals a descriptor from another process"),
+	DENY(kcmp, "compares kernel objects of other processes; an information leak"),
+
+	/* Kernel facilities with a record of vulnerabilities and no use in a sandbox. */
+	DENY(keyctl, "kernel keyrings outlive the cell and are shared by uid"),
+	DENY(add_key, "kernel keyrings"),
+	DENY(request_key, "kernel keyrings; can call out to user space helpers"),
+	DENY(bpf, "loads programs into the kernel"),
+	DENY(perf_event_open, "performance counters leak information across processes"),
+	DENY(userfaultfd, "used to widen race windows in kernel exploits"),
+	DENY_OPT(io_uring_setup, "a second system call interface that seccomp cannot see"),
+	DENY_OPT(io_uring_enter, "io_uring"),
+	DENY_OPT(io_uring_register, "io_uring"),
+	DENY(lookup_dcookie, "kernel profiling interface"),
+	DENY(syslog, "the kernel log belongs to the host"),
+	DENY(vhangup, "terminal control of the host"),
+	DENY(iopl, "raw I/O port access"),
+	DENY(ioperm, "raw I/O port access"),
+	DENY_OPT(uselib, "obsolete loader entry point"),
+
+	/* The machine itself. */
+	DENY(kexec_load, "replaces the running kernel"),
+	DENY_OPT(kexec_file_load, "replaces the running kernel"),
+	DENY(reboot, "the host's power"),
+	DENY(init_module, "loads kernel code"),
+	DENY(finit_module, "loads kernel code"),
+	DENY(delete_module, "unloads kernel code"),
+	DENY(swapon, "host swap"),
+	DENY(swapoff, "host swap"),
+	DENY(acct, "process accounting of the host"),
+	DENY(quotactl, "disk quotas of the host"),
+	DENY_OPT(quotactl_fd, "disk quotas of the host"),
+	DENY(sethostname, "the host name is fixed"),
+	DENY(setdomainname, "the domain name is fixed"),
+
+	/* Clocks are shared with the host. */
+	DENY(settimeofday, "the clock is the host's"),
+	DENY(clock_settime, "the clock is the host's"),
+	DENY(clock_adjtime, "the clock is the host's"),
+	DENY(adjtimex, "the clock is the host's"),
+
+	/* File handles bypass path-based confinement. */
+	DENY(open_by_handle_at, "opens files by handle, escaping the cell's root"),
+	DENY(name_to_handle_at, "the first half of open_by_handle_at"),
+
+	/* Sockets to other machines or devices. */
+	{ "socket", SBX_MATCH_ARG0_EQ, AF_VSOCK, EPERM, false,
+	  "virtio sockets reach the hypervisor, outside the network namespace" },
+	{ "socket", SBX_MATCH_ARG0_EQ, AF_PACKET, EPERM, false,
+	  "raw packet sockets; frequent source of kernel bugs" },
+
+	/* Terminals. */
+	{ "ioctl", SBX_MATCH_ARG1_EQ32, TIOCSTI, EPERM, false,
+	  "pushes input into a terminal: an escape through any inherited tty" },
+	{ "ioctl", SBX_MATCH_ARG1_EQ32, TIOCLINUX, EPERM, false,
+	  "virtual console control, also able to inject input" },
+};
+
+const size_t sbx_filter_nrules = sizeof(sbx_filter_rules) / sizeof(sbx_filter_rules[0]);
+
+static int add_rule(scmp_filter_ctx ctx, const struct sbx_filter_rule *r, int nr)
+{
+	uint32_t act = SCMP_ACT_ERRNO((uint32_t)r->err);
+
+	switch (r->match) {
+	case SBX_MATCH_ALL:
+		return seccomp_rule_add(ctx, act, nr, 0);
+	case SBX_MATCH_ARG0_EQ:
+		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_EQ, r->value));
+	case SBX_MATCH_ARG1_EQ32:
+		/* the kernel compares the request as 32 bits: mask the upper half */
+		return seccomp_rule_add(ctx, act, nr, 1,
+					SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, r->value));
+	case SBX_MATCH_FLAG_ANY:
+		/* "any bit of the mask" is one rule per bit */
+		for (unsigned long bit = 1; bit; bit <<= 1) {
+			int rc;
+
+			if (!(r->value & bit))
+				continue;
+			rc = seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, bit, bit));
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int sbx_filter_build(struct sbx_filter *f, const char **why)
+{
+	scmp_filter_ctx ctx;
+	int rc, mfd = -1;
+	off_t size;
+	void *buf = NULL;
+
+	memset(f, 0, sizeof(*f));
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx) {
+		*why = "seccomp_init failed";
+		return -ENOMEM;
+	}
+	/* Only the native ABI: i386 (int 0x80) and x32 calls kill the process. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (rc < 0) {
+		*why = "cannot set the bad-architecture action";
+		goto out;
+	}
+	for (size_t i = 0; i < sbx_filter_nrules; i++) {
+		const struct sbx_filter_rule *r = &sbx_filter_rules[i];
+		int nr = seccomp_syscall_resolve_name(r->syscall);
+
+		if (nr == __NR_SCMP_ERROR) {
+			if (r->optional)
+				continue;
+			*why = r->syscall;
+			rc = -ENOSYS;
+			goto out;
+		}
+		if ((rc = add_rule(ctx, r, nr)) < 0) {
+			*why = r->syscall;
+			goto out;
+		}
+	}
+	/* libseccomp 2.5 exports to a descriptor only: go through a memfd */
+	mfd = memfd_create("stockade-seccomp", MFD_CLOEXEC);
+	if (mfd < 0) {
+		rc = -errno;
+		*why = "memfd_create";
+		goto out;
+	}
+	if ((rc = seccomp_export_bpf(ctx, mfd)) < 0) {
+		*why = "seccomp_export_bpf";
+		goto out;
+	}
+	size = lseek(mfd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		rc = -EINVAL;
+		*why = "compiled filter has an unexpected size";
+		goto out;
+	}
+	buf = malloc((size_t)size);
+	if (!buf || pread(mfd, buf, (size_t)size, 0) != size) {
+		rc = buf ? -EIO : -ENOMEM;
+		*why = "cannot read the compiled filter back";
+		goto out;
+	}
+	f->prog.len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	f->prog.filter = buf;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	if (mfd >= 0)
+		close(mfd);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int sbx_filter_install(const struct sbx_filter *f)
+{
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->prog) < 0)
+		return -errno;
+	return 0;
+}
+
+void sbx_filter_free(struct sbx_filter *f)
+{
+	free(f->prog.filter);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,167 @@
+/*
+ * result.c - encoding an outcome as JSON (jansson).
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+bool sbx_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t len;
+		unsigned cp, min;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			len = 2; cp = c & 0x1f; min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3; cp = c & 0x0f; min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4; cp = c & 0x07; min = 0x10000;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) < len)
+			return false;
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+size_t sbx_utf8_complete(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	/* walk back over at most 3 continuation bytes to the last lead byte */
+	for (size_t back = 1; back <= 4 && back <= n; back++) {
+		unsigned c = p[n - back];
+		size_t need;
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (c < 0x80)
+			return n;
+		need = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		return need > back ? n - back : n;
+	}
+	return n;
+}
+
+char *sbx_base64(const char *s, size_t n)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		*o++ = tbl[(v >> 18) & 63];
+		*o++ = tbl[(v >> 12) & 63];
+		*o++ = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < n ? tbl[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Sets "<key>" and "<key>_encoding" from a captured stream. Returns 0 or -1. */
+static int set_stream(json_t *obj, const char *key, const struct sbx_buf *b)
+{
+	const char *data = b->data ? b->data : "";
+	size_t len = b->len;
+	char enc_key[64];
+	json_t *v;
+
+	snprintf(enc_key, sizeof(enc_key), "%s_encoding", key);
+	if (b->truncated)
+		len = sbx_utf8_complete(data, len);
+	if (sbx_utf8_valid(data, len)) {
+		v = json_stringn_nocheck(data, len);
+		if (!v || json_object_set_new(obj, key, v) < 0)
+			return -1;
+		return json_object_set_new(obj, enc_key, json_string("utf-8"));
+	}
+	{
+		char *b64 = sbx_base64(data, b->len);
+
+		if (!b64)
+			return -1;
+		v = json_string(b64);
+		free(b64);
+		if (!v || json_object_set_new(obj, key, v) < 0)
+			return -1;
+	}
+	return json_object_set_new(obj, enc_key, json_string("base64"));
+}
+
+static json_t *signal_name(int sig)
+{
+	const char *abbrev;
+	char name[32];
+
+	if (sig <= 0)
+		return json_null();
+	abbrev = sigabbrev_np(sig);
+	if (!abbrev)
+		snprintf(name, sizeof(name), "SIG%d", sig);
+	else
+		snprintf(name, sizeof(name), "SIG%s", abbrev);
+	return json_string(name);
+}
+
+json_t *sbx_result_json(const struct sbx_outcome *o, const struct sbx_buf *compile)
+{
+	json_t *r = json_object();
+	bool err = !r;
+
+	if (err)
+		return NULL;
+	err |= json_object_set_new(r, "status", json_string(sbx_status_name(o->status))) < 0;
+	err |= json_object_set_new(r, "exit_code", o->exit_code >= 0 ?
+				   json_integer(o->exit_code) : json_null()) < 0;
+	err |= json_object_set_new(r, "signal", signal_name(o->signal)) < 0;
+	err |= set_stream(r, "stdout", &o->out) < 0;
+	err |= set_stream(r, "stderr", &o->err) < 0;
+	err |= json_object_set_new(r, "stdout_truncated", json_boolean(o->out.truncated)) < 0;
+	err |= json_object_set_new(r, "stderr_truncated", json_boolean(o->err.truncated)) < 0;
+	if (compile)
+		err |= set_stream(r, "compile_output", compile) < 0;
+	else
+		err |= json_object_set_new(r, "compile_output", json_null()) < 0;
+	err |= json_object_set_new(r, "cpu_ms", json_integer((json_int_t)o->cpu_ms)) < 0;
+	err |= json_object_set_new(r, "wall_ms", json_integer((json_int_t)o->wall_ms)) < 0;
+	err |= json_object_set_new(r, "memory_peak_kb",
+				   json_integer((json_int_t)o->memory_peak_kb)) < 0;
+	if (o->status == SBX_STATUS_INTERNAL_ERROR && o->message[0])
+		err |= json_object_set_new(r, "error", json_string(o->message)) < 0;
+	if (err) {
+		json_decref(r);
+		return NULL;
+	}
+	return r;
+}

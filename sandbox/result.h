@@ -1,0 +1,37 @@
+/*
+ * result.h - the JSON form of an outcome, as `stockade run` prints it.
+ *
+ * Program output is bytes, and JSON strings are Unicode: a stream that is valid UTF-8
+ * (NUL included, escaped as \u0000) is returned as a string with "<stream>_encoding":
+ * "utf-8"; any other stream is returned whole as base64 with "<stream>_encoding":
+ * "base64". A stream cut at the output limit loses at most an incomplete last
+ * character before that decision, so truncation alone never forces base64.
+ */
+#ifndef SBX_RESULT_H
+#define SBX_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "cell.h"
+
+/* True when p[0..n) is well-formed UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF). */
+bool sbx_utf8_valid(const char *p, size_t n);
+
+/* The length of the longest prefix of p[0..n) that does not end inside a character
+ * (drops at most 3 bytes of an incomplete trailing sequence). */
+size_t sbx_utf8_complete(const char *p, size_t n);
+
+/* Standard base64 (RFC 4648, with padding). Returns a malloc'd string or NULL. */
+char *sbx_base64(const char *p, size_t n);
+
+/*
+ * Builds the result object. `compile` is the compiler's output, or NULL when nothing
+ * was compiled. Returns a new reference, or NULL when memory ran out.
+ */
+json_t *sbx_result_json(const struct sbx_outcome *o, const struct sbx_buf *compile);
+
+#endif

@@ -1,0 +1,482 @@
+/*
+ * stockade.c - the `stockade` command line tool.
+ *
+ *   stockade run [options] (FILE | -c CODE)   run one program in a fresh cell
+ *   stockade check                            what the kernel offers
+ *
+ * `run` needs no server: it is its own supervisor (see cell.c for the process tree). For
+ * compiled languages it runs the compiler in one cell, copies the binary out through
+ * the supervisor's handle on that cell's /mnt/data, and runs it in a second, fresh cell.
+ * It prints one JSON object on stdout and exits 0 whenever it produced a result,
+ * whatever the program did; 1 when Stockade itself failed; 2 on bad usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "cgroup.h"
+#include "check.h"
+#include "filter.h"
+#include "lang.h"
+#include "limit.h"
+#include "result.h"
+#include "slot.h"
+
+#define STOCKADE_VERSION "0.1.0"
+
+/* The largest program text and --stdin file accepted. */
+#define MAX_CODE (16u << 20)
+#define MAX_STDIN (64u << 20)
+
+enum { EXIT_RESULT = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+/* A fresh environment: nothing of the caller's reaches the cell. */
+static const char *const cell_env[] = {
+	"PATH=/usr/local/bin:/usr/bin:/bin",
+	"HOME=/mnt/data",
+	"LANG=C.UTF-8",
+	NULL,
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: stockade run [--lang L] [--time S] [--wall S] [--memory SIZE] [--pids N]\n"
+		"                    [--output SIZE] [--disk SIZE] [--fsize SIZE] [--stdin FILE]\n"
+		"                    (FILE | -c CODE)\n"
+		"       stockade check\n"
+		"       stockade --version\n"
+		"\n"
+		"  --lang L       python, node, bash, c, cpp (default: from FILE's extension,\n"
+		"                 python for -c)\n"
+		"  --time S       CPU seconds, all processes together (default 5)\n"
+		"  --wall S       wall-clock seconds (default 10)\n"
+		"  --memory SIZE  memory, tmpfs included, no swap (default 256M)\n"
+		"  --pids N       processes and threads (default 64)\n"
+		"  --output SIZE  bytes kept per stream; more ends the run (default 1M)\n"
+		"  --disk SIZE    size of each of /tmp, /mnt/data, /dev/shm (default 64M)\n"
+		"  --fsize SIZE   largest file the program may write (default 16M)\n"
+		"  --stdin FILE   the program's standard input (default: empty)\n"
+		"SIZE takes K, M, G suffixes (powers of 1024); S takes fractions (0.5).\n");
+}
+
+static int fail(const char *fmt, const char *arg, const char *why)
+{
+	fprintf(stderr, "stockade: ");
+	fprintf(stderr, fmt, arg);
+	if (why)
+		fprintf(stderr, ": %s", why);
+	fputc('\n', stderr);
+	return EXIT_FAILED;
+}
+
+/* Reads a whole file (or stdin for "-") of at most `max` bytes into a malloc'd buffer. */
+static char *slurp(const char *path, size_t max, size_t *len, const char **why)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	size_t n = 0, alloc = 65536;
+	char *buf;
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	buf = malloc(alloc);
+	while (buf) {
+		ssize_t r;
+
+		if (n == alloc) {
+			char *nb;
+
+			if (alloc > max) {
+				free(buf);
+				buf = NULL;
+				*why = "too large";
+				break;
+			}
+			nb = realloc(buf, alloc * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			alloc *= 2;
+		}
+		r = read(fd, buf + n, alloc - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*why = strerror(errno);
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (r == 0) {
+			if (n > max) {
+				*why = "too large";
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		n += (size_t)r;
+	}
+	if (!buf && !*why)
+		*why = "out of memory";
+	if (fd > 0)
+		close(fd);
+	*len = n;
+	return buf;
+}
+
+/* The program's stdin: a sealed memfd holding the file, so the program sees a seekable
+ * private copy and nothing of the host's file system. */
+static int stdin_memfd(const char *path, const char **why)
+{
+	size_t len;
+	char *data = slurp(path, MAX_STDIN, &len, why);
+	int fd;
+
+	if (!data)
+		return -1;
+	fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		*why = strerror(errno);
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(data);
+	return fd;
+}
+
+struct run_env {
+	struct sbx_site site;
+	struct sbx_cg_sys sys;
+	struct sbx_filter filter;
+};
+
+/* The compiler's own limits: generous for real code, bounded for include bombs. */
+static void compile_limits(struct sbx_limits *l)
+{
+	sbx_limits_default(l);
+	l->cpu_ms = 10000;
+	l->wall_ms = 20000;
+	l->memory = 512u << 20;
+	l->output = 64u << 10;
+	l->disk = 128u << 20;
+	l->fsize = 64u << 20;
+}
+
+/* Appends a line of Stockade's own to the compiler output (never mixed into the
+ * program's own streams). */
+static void note(struct sbx_buf *b, const char *text)
+{
+	b->truncated = false;
+	b->cap += strlen(text) + 1;
+	sbx_buf_append(b, "\n", b->len ? 1 : 0);
+	sbx_buf_append(b, text, strlen(text));
+}
+
+/*
+ * Compiles `code` in a cell of its own. On success returns 0 and leaves the open
+ * compile cell in *cc (the caller copies the binary out, then closes it). On a
+ * compilation failure returns 0 with *o holding status compile_error; on Stockade's
+ * own failure returns -errno with *why.
+ */
+static int compile(struct run_env *env, const struct sbx_lang *lang, const char *code,
+		   size_t len, struct sbx_cell *cc, struct sbx_outcome *o, const char **why)
+{
+	struct sbx_limits cl;
+	struct sbx_exec x = { .argv = lang->compile, .envp = cell_env, .stdin_fd = -1,
+			      .merge_stderr = true };
+	int rc;
+
+	compile_limits(&cl);
+	if ((rc = sbx_cell_open(cc, &env->site, &env->sys, &cl, why)) < 0)
+		return rc;
+	if ((rc = sbx_cell_put(cc, lang->source, code, len, 0644, why)) < 0 ||
+	    (rc = sbx_cell_exec(cc, &env->filter, &x, o, why)) < 0) {
+		sbx_cell_close(cc);
+		return rc;
+	}
+	if (o->status == SBX_STATUS_OK)
+		return 0;
+	if (o->status != SBX_STATUS_INTERNAL_ERROR) {
+		if (o->cpu_exceeded || o->wall_exceeded)
+			note(&o->out, "stockade: compilation exceeded its time limit");
+		else if (o->status == SBX_STATUS_MEMORY_LIMIT)
+			note(&o->out, "stockade: compilation exceeded its memory limit");
+		else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
+			note(&o->out, "stockade: compiler output exceeded its limit");
+		o->status = SBX_STATUS_COMPILE_ERROR;
+	}
+	sbx_cell_close(cc);
+	return 0;
+}
+
+static int print_result(const struct sbx_outcome *o, const struct sbx_buf *compile_out)
+{
+	json_t *r = sbx_result_json(o, compile_out);
+	char *s;
+
+	if (!r)
+		return fail("%s", "cannot encode the result", "out of memory");
+	s = json_dumps(r, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(r);
+	if (!s)
+		return fail("%s", "cannot encode the result", "out of memory");
+	puts(s);
+	free(s);
+	if (fflush(stdout) != 0)
+		return EXIT_FAILED;
+	if (o->status == SBX_STATUS_INTERNAL_ERROR) {
+		fprintf(stderr, "stockade: internal error: %s\n", o->message);
+		return EXIT_FAILED;
+	}
+	return EXIT_RESULT;
+}
+
+static int run_program(struct run_env *env, const struct sbx_lang *lang,
+		       const struct sbx_limits *lim, const char *code, size_t len, int stdin_fd)
+{
+	struct sbx_cell cc, rc_cell;
+	struct sbx_outcome co, o;
+	struct sbx_exec x = { .argv = lang->run, .envp = cell_env, .stdin_fd = stdin_fd };
+	const char *why = NULL;
+	bool compiled = sbx_lang_compiled(lang);
+	int rc, ret;
+
+	memset(&co, 0, sizeof(co));
+	if (compiled) {
+		if (compile(env, lang, code, len, &cc, &co, &why) < 0)
+			return fail("%s", "cannot compile", why);
+		if (co.status != SBX_STATUS_OK) {
+			/* the compile step's measurements, and nothing from a program */
+			struct sbx_buf compile_out = co.out;
+
+			memset(&co.out, 0, sizeof(co.out));
+			ret = print_result(&co, &compile_out);
+			sbx_buf_free(&compile_out);
+			sbx_outcome_free(&co);
+			return ret;
+		}
+	}
+	if ((rc = sbx_cell_open(&rc_cell, &env->site, &env->sys, lim, &why)) < 0) {
+		if (compiled) {
+			sbx_cell_close(&cc);
+			sbx_outcome_free(&co);
+		}
+		return fail("%s", "cannot create a cell", why);
+	}
+	if (compiled) {
+		rc = sbx_cell_copy(&rc_cell, lang->binary, &cc, lang->binary, 0755, &why);
+		sbx_cell_close(&cc);
+	} else {
+		rc = sbx_cell_put(&rc_cell, lang->source, code, len, 0644, &why);
+	}
+	if (rc == 0)
+		rc = sbx_cell_exec(&rc_cell, &env->filter, &x, &o, &why);
+	if (sbx_cell_close(&rc_cell) < 0)
+		fprintf(stderr, "stockade: warning: the cell's cgroup could not be removed yet; "
+			"the next run in its slot removes it\n");
+	if (rc < 0) {
+		sbx_outcome_free(&co);
+		return fail("%s", "cannot run the program", why);
+	}
+	ret = print_result(&o, compiled ? &co.out : NULL);
+	sbx_outcome_free(&o);
+	sbx_outcome_free(&co);
+	return ret;
+}
+
+static int parse_limit(const char *opt, const char *val, int rc)
+{
+	if (rc < 0) {
+		fprintf(stderr, "stockade: %s: invalid value '%s'\n", opt, val);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lang", required_argument, NULL, 'l' },
+		{ "time", required_argument, NULL, 't' },
+		{ "wall", required_argument, NULL, 'w' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "pids", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "fsize", required_argument, NULL, 'f' },
+		{ "stdin", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sbx_limits lim;
+	struct run_env env;
+	const struct sbx_lang *lang = NULL;
+	const char *code_arg = NULL, *file = NULL, *stdin_path = NULL, *why = NULL;
+	char *code;
+	size_t len;
+	uint64_t n;
+	int c, rc, stdin_fd = -1;
+
+	sbx_limits_default(&lim);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (!(lang = sbx_lang_find(optarg))) {
+				fprintf(stderr, "stockade: --lang: unknown language '%s' "
+					"(python, node, bash, c, cpp)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 't':
+			if ((rc = parse_limit("--time", optarg, sbx_parse_seconds(optarg, &lim.cpu_ms))))
+				return rc;
+			break;
+		case 'w':
+			if ((rc = parse_limit("--wall", optarg, sbx_parse_seconds(optarg, &lim.wall_ms))))
+				return rc;
+			break;
+		case 'm':
+			if ((rc = parse_limit("--memory", optarg, sbx_parse_size(optarg, &lim.memory))))
+				return rc;
+			break;
+		case 'p':
+			if ((rc = parse_limit("--pids", optarg, sbx_parse_uint(optarg, 1, 32768, &n))))
+				return rc;
+			lim.pids = (uint32_t)n;
+			break;
+		case 'o':
+			if ((rc = parse_limit("--output", optarg, sbx_parse_size(optarg, &lim.output))))
+				return rc;
+			break;
+		case 'd':
+			if ((rc = parse_limit("--disk", optarg, sbx_parse_size(optarg, &lim.disk))))
+				return rc;
+			break;
+		case 'f':
+			if ((rc = parse_limit("--fsize", optarg, sbx_parse_size(optarg, &lim.fsize))))
+				return rc;
+			break;
+		case 'i':
+			stdin_path = optarg;
+			break;
+		case 'c':
+			code_arg = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_RESULT;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if ((code_arg != NULL) == (optind < argc) || argc - optind > 1) {
+		fprintf(stderr, "stockade: run takes exactly one of FILE or -c CODE\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!sbx_limits_valid(&lim, &why)) {
+		fprintf(stderr, "stockade: %s\n", why);
+		return EXIT_USAGE;
+	}
+	if (code_arg) {
+		len = strlen(code_arg);
+		if (len > MAX_CODE)
+			return fail("%s", "-c CODE", "too large");
+		code = strdup(code_arg);
+		if (!lang)
+			lang = sbx_lang_find("python");
+	} else {
+		file = argv[optind];
+		if (!lang && !(lang = sbx_lang_for_file(file))) {
+			fprintf(stderr, "stockade: cannot tell the language of '%s': use --lang\n", file);
+			return EXIT_USAGE;
+		}
+		code = slurp(file, MAX_CODE, &len, &why);
+		if (!code)
+			return fail("cannot read %s", file, why);
+	}
+	if (!code)
+		return fail("%s", "out of memory", NULL);
+	if (geteuid() != 0) {
+		free(code);
+		return fail("%s", "stockade run needs root: it creates cgroups, namespaces "
+			    "and uid mappings", NULL);
+	}
+	if (stdin_path && (stdin_fd = stdin_memfd(stdin_path, &why)) < 0) {
+		free(code);
+		return fail("cannot read --stdin %s", stdin_path, why);
+	}
+
+	rc = EXIT_FAILED;
+	if (sbx_site_from_env(&env.site, &why) < 0) {
+		fail("%s", "bad environment", why);
+		goto out;
+	}
+	if (sbx_cg_detect(&env.site, &env.sys, &why) < 0) {
+		fail("%s", "cgroups", why);
+		goto out;
+	}
+	if (sbx_filter_build(&env.filter, &why) < 0) {
+		fail("%s", "cannot build the seccomp filter", why);
+		goto out;
+	}
+	rc = run_program(&env, lang, &lim, code, len, stdin_fd);
+	sbx_filter_free(&env.filter);
+out:
+	if (stdin_fd >= 0)
+		close(stdin_fd);
+	free(code);
+	return rc;
+}
+
+static int cmd_check(void)
+{
+	struct sbx_site site;
+	const char *why;
+
+	if (sbx_site_from_env(&site, &why) < 0)
+		return fail("%s", "bad environment", why);
+	return sbx_check(stdout, &site);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check();
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("stockade %s\n", STOCKADE_VERSION);
+		return EXIT_RESULT;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_RESULT;
+	}
+	fprintf(stderr, "stockade: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

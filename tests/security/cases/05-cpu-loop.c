@@ -1,0 +1,16 @@
+// Row 5: CPU-bound infinite loop: killed at the CPU limit (1 s), long before the
+// wall limit (8 s); status timeout, SIGKILL.
+// args: --time 1 --wall 8
+// timeout: 30
+// expect: status == timeout
+// expect: signal == SIGKILL
+// expect: stdout contains looping
+// expect: cpu_ms >= 900
+// expect: cpu_ms <= 2500
+// expect: wall_ms <= 4000
+#include <stdio.h>
+int main(void) {
+    printf("looping\n");
+    fflush(stdout);
+    for (volatile unsigned long x = 0;; x++) {}
+}

@@ -1,0 +1,16 @@
+// Row 6: sleep forever: killed at the wall limit; status timeout, SIGKILL; no CPU used.
+// args: --wall 1.5 --time 5
+// timeout: 30
+// expect: status == timeout
+// expect: signal == SIGKILL
+// expect: stdout contains sleeping
+// expect: wall_ms >= 1400
+// expect: wall_ms <= 4000
+// expect: cpu_ms <= 800
+#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+    printf("sleeping\n");
+    fflush(stdout);
+    for (;;) pause();
+}

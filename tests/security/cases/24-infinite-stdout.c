@@ -1,0 +1,20 @@
+// Row 24: infinite stdout: capped at the output limit (64K), the program is killed,
+// status output_limit, long before the wall limit; the CLI's own memory stays bounded.
+// args: --output 64K --wall 8 --time 8
+// timeout: 30
+// expect: status == output_limit
+// expect: stdout_truncated == true
+// expect: stdout_len <= 65536
+// expect: stdout_len >= 60000
+// expect: stdout contains xxxxxxxx
+// expect: wall_ms <= 5000
+// expect: host_maxrss_kb <= 131072
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+static char line[1 << 16];
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);          /* a closed pipe must not be the only stop */
+    memset(line, 'x', sizeof line);
+    for (;;) write(1, line, sizeof line);
+}
