@@ -27,7 +27,10 @@
  * which makes the kernel kill everything left in the pid namespace.
  *
  * Descriptors. Between supervisor and cell there are only pipes, all O_CLOEXEC:
- *   sync    supervisor -> init   one byte: "your id maps are written"
+ *   sync    supervisor -> init   one byte, "your id maps are written"; then the
+ *                                compiled seccomp program (length + instructions),
+ *                                which the supervisor may still be compiling while
+ *                                init mounts, and which init reads just before use
  *   err     init/program -> sup  a fixed-size failure record (errno + what); the
  *                                program's copy closes on exec, so EOF means "started"
  *   status  init -> supervisor   the program's wait status (an int)
@@ -88,7 +91,6 @@ struct fail_msg {
 /* Everything init needs, prepared by the supervisor before the clone. */
 struct spawn {
 	const struct sbx_cell *cell;
-	const struct sbx_filter *filter;
 	const struct sbx_exec *x;
 	int sync_rd;
 	int fail_wr;
@@ -386,6 +388,46 @@ static void drop_capabilities(int fd)
 	}
 }
 
+/* Reads exactly n bytes, or fails the cell. */
+static void read_full(int fd, int report, void *p, size_t n, const char *what)
+{
+	char *c = p;
+
+	while (n > 0) {
+		ssize_t r = read(fd, c, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EPIPE;
+			child_fail(report, what);
+		}
+		c += r;
+		n -= (size_t)r;
+	}
+}
+
+/* Receives the compiled filter from the supervisor and installs it. The program is
+ * kept in static storage: init is a forked copy and has nothing else to use it for. */
+static void install_filter(int sync_rd, int report)
+{
+	static struct sock_filter insns[BPF_MAXINSNS];
+	struct sbx_filter f;
+	unsigned short len;
+
+	read_full(sync_rd, report, &len, sizeof(len), "receive seccomp filter");
+	if (len == 0 || len > BPF_MAXINSNS) {
+		errno = EINVAL;
+		child_fail(report, "receive seccomp filter");
+	}
+	read_full(sync_rd, report, insns, len * sizeof(insns[0]), "receive seccomp filter");
+	f.prog.len = len;
+	f.prog.filter = insns;
+	if (sbx_filter_install(&f) < 0)
+		child_fail(report, "seccomp");
+}
+
 /* Moves fd to a number at or above `min`, close-on-exec. */
 static int lift_fd(int fd, int min, int report)
 {
@@ -435,7 +477,6 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (read(sp->sync_rd, &b, 1) != 1)
 		_exit(127);	/* the supervisor is gone before writing our id maps */
-	close(sp->sync_rd);
 
 	/* Host root's supplementary groups would still open host files: drop them. Files
 	 * made during set-up belong to the sandbox user (an unmapped owner is refused). */
@@ -503,8 +544,8 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* the program runs as the same uid: keep it out of init's memory (/proc/1/mem) */
 	prctl(PR_SET_DUMPABLE, 0);
-	if (sbx_filter_install(sp->filter) < 0)
-		child_fail(fd, "seccomp");
+	install_filter(sp->sync_rd, fd);
+	close(sp->sync_rd);
 	if (chdir("/mnt/data") < 0)
 		child_fail(fd, "chdir /mnt/data");
 
@@ -722,15 +763,15 @@ static int write_id_maps(pid_t pid, const struct sbx_slot *s)
 
 /*
  * Starts init inside the cgroup and returns its pid (in the host's pid namespace), or
- * -errno. Runs in the supervisor.
+ * -errno. On v1, *helper_out is the helper to reap once it is convenient (its exit is
+ * not worth waiting for now), else 0. Runs in the supervisor.
  */
-static pid_t spawn_init(const struct spawn *sp)
+static pid_t spawn_init(const struct spawn *sp, pid_t *helper_out)
 {
 	const struct sbx_cgroup *cg = &sp->cell->cg;
 	int pp[2];
 	pid_t helper, pid;
-	int st;
-
+	*helper_out = 0;
 	if (cg->sys->version == SBX_CG_V2) {
 		struct clone_args ca;
 
@@ -776,8 +817,7 @@ static pid_t spawn_init(const struct spawn *sp)
 	if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
 		pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
 	close(pp[0]);
-	while (waitpid(helper, &st, 0) < 0 && errno == EINTR)
-		;
+	*helper_out = helper;
 	return pid;
 }
 
@@ -841,7 +881,22 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 		o->status = SBX_STATUS_RUNTIME_ERROR;
 }
 
-int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct sbx_exec *x,
+/* Sends the filter after the id maps; compiles it first if this is its first use. */
+static int send_filter(int fd, struct sbx_filter *f, const char **why)
+{
+	unsigned short len;
+	int rc;
+
+	if (!f->prog.filter && (rc = sbx_filter_build(f, why)) < 0)
+		return rc;
+	len = f->prog.len;
+	if ((rc = sbx_write_all(fd, &len, sizeof(len))) < 0 ||
+	    (rc = sbx_write_all(fd, f->prog.filter, len * sizeof(struct sock_filter))) < 0)
+		*why = "cannot send the seccomp filter to the cell";
+	return rc;
+}
+
+int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
 		  struct sbx_outcome *o, const char **why)
 {
 	int sync[2], fail[2], status[2], out[2], err[2];
@@ -851,7 +906,7 @@ int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct s
 	bool out_open = true, err_open = true, fail_open = true, status_open = true;
 	bool init_done = false, have_status = false, killed = false;
 	int st = 0, pidfd, rc = 0;
-	pid_t init;
+	pid_t init, helper;
 
 	memset(o, 0, sizeof(*o));
 	o->exit_code = -1;
@@ -877,7 +932,6 @@ int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct s
 		goto close_out;
 
 	sp.cell = c;
-	sp.filter = f;
 	sp.x = x;
 	sp.sync_rd = sync[0];
 	sp.fail_wr = fail[1];
@@ -886,7 +940,7 @@ int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct s
 	sp.err_wr = err[1];
 
 	start = sbx_now_ns();
-	init = spawn_init(&sp);
+	init = spawn_init(&sp, &helper);
 	/* our copies of the cell's ends */
 	close(sync[0]);
 	close(fail[1]);
@@ -906,19 +960,21 @@ int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct s
 		o->status = SBX_STATUS_INTERNAL_ERROR;
 		o->exit_code = -1;
 		rc = 0;
-		goto close_rest;
+		goto reap_helper;
 	}
 	pidfd = sys_pidfd_open(init);
-	if (pidfd < 0 || write_id_maps(init, &c->slot) < 0 || write(sync[1], "g", 1) != 1) {
+	*why = NULL;
+	if (pidfd < 0 || write_id_maps(init, &c->slot) < 0 || write(sync[1], "g", 1) != 1 ||
+	    send_filter(sync[1], f, why) < 0) {
 		snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
-			 strerror(errno));
+			 *why ? *why : strerror(errno));
 		kill(init, SIGKILL);
 		while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
 			;
 		if (pidfd >= 0)
 			close(pidfd);
 		o->status = SBX_STATUS_INTERNAL_ERROR;
-		goto close_rest;
+		goto reap_helper;
 	}
 	close(sync[1]);
 	sync[1] = -1;
@@ -1039,7 +1095,9 @@ int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct s
 		o->signal = 0;
 	}
 
-close_rest:
+reap_helper:
+	while (helper > 0 && waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+		;
 	close(err[0]);
 	if (sync[1] >= 0)
 		close(sync[1]);

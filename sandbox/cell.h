@@ -84,12 +84,14 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 		  const char *sname, mode_t mode, const char **why);
 
 /*
- * Runs the program to its end or its limits and fills *o (which it initialises). Returns
+ * Runs the program to its end or its limits and fills *o (which it initialises). The
+ * filter is compiled on first use (f->prog.filter NULL), while the cell mounts, and kept
+ * in *f for later cells. Returns
  * 0 when an outcome was produced, even an internal error of the cell's set-up (then
  * o->status is SBX_STATUS_INTERNAL_ERROR and o->message says why); returns -errno with
  * *why only when the supervisor itself could not proceed.
  */
-int sbx_cell_exec(struct sbx_cell *c, const struct sbx_filter *f, const struct sbx_exec *x,
+int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
 		  struct sbx_outcome *o, const char **why);
 
 /* Releases the outcome's buffers. */

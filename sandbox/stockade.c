@@ -221,6 +221,9 @@ static int compile(struct run_env *env, const struct sbx_lang *lang, const char 
 		else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
 			note(&o->out, "stockade: compiler output exceeded its limit");
 		o->status = SBX_STATUS_COMPILE_ERROR;
+		/* the program never ran: no exit code or signal of its own */
+		o->exit_code = -1;
+		o->signal = 0;
 	}
 	sbx_cell_close(cc);
 	return 0;
@@ -435,10 +438,8 @@ static int cmd_run(int argc, char **argv)
 		fail("%s", "cgroups", why);
 		goto out;
 	}
-	if (sbx_filter_build(&env.filter, &why) < 0) {
-		fail("%s", "cannot build the seccomp filter", why);
-		goto out;
-	}
+	/* compiled by the first cell's supervisor while that cell mounts */
+	memset(&env.filter, 0, sizeof(env.filter));
 	rc = run_program(&env, lang, &lim, code, len, stdin_fd);
 	sbx_filter_free(&env.filter);
 out:

@@ -1,0 +1,134 @@
+/* Unit tests: the seccomp rule table, its compilation, and its effect when loaded. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "tap.h"
+
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+
+static bool in_table(const char *name)
+{
+	for (size_t i = 0; i < sbx_filter_nrules; i++)
+		if (!strcmp(sbx_filter_rules[i].syscall, name))
+			return true;
+	return false;
+}
+
+/* Runs a system call under the filter in a child; returns the errno it failed with
+ * (0 if it succeeded), or -signal if the child was killed. */
+static int errno_under_filter(const struct sbx_filter *f, long nr, long a0, long a1, long a2)
+{
+	int st, p[2];
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return -1000;
+	pid = fork();
+	if (pid == 0) {
+		int e;
+
+		close(p[0]);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sbx_filter_install(f) < 0)
+			_exit(2);
+		e = syscall(nr, a0, a1, a2, 0, 0, 0) < 0 ? errno : 0;
+		if (write(p[1], &e, sizeof(e)) != sizeof(e))
+			_exit(3);
+		_exit(0);
+	}
+	close(p[1]);
+	{
+		int e = -999;
+
+		if (read(p[0], &e, sizeof(e)) != sizeof(e))
+			e = -999;
+		close(p[0]);
+		waitpid(pid, &st, 0);
+		if (WIFSIGNALED(st))
+			return -WTERMSIG(st);
+		return e;
+	}
+}
+
+int main(void)
+{
+	static const char *const required[] = {
+		"mount", "umount2", "pivot_root", "unshare", "setns", "ptrace",
+		"process_vm_readv", "process_vm_writev", "keyctl", "add_key", "request_key",
+		"bpf", "perf_event_open", "userfaultfd", "kexec_load", "reboot", "init_module",
+		"finit_module", "delete_module", "swapon", "swapoff", "io_uring_setup",
+		"clock_settime", "settimeofday", "adjtimex", "acct", "quotactl",
+		"open_by_handle_at", "clone", "socket", "ioctl",
+	};
+	struct sbx_filter f;
+	const char *why = NULL;
+	bool reasons = true, resolves = true;
+
+	plan(16);
+	{
+		bool all = true;
+
+		for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+			if (!in_table(required[i])) {
+				printf("# missing rule for %s\n", required[i]);
+				all = false;
+			}
+		ok(all, "every system call the issue names has a rule");
+	}
+	for (size_t i = 0; i < sbx_filter_nrules; i++) {
+		const struct sbx_filter_rule *r = &sbx_filter_rules[i];
+
+		if (!r->why || strlen(r->why) < 8)
+			reasons = false;
+		if (!r->optional && seccomp_syscall_resolve_name(r->syscall) == __NR_SCMP_ERROR) {
+			printf("# %s does not resolve on this architecture\n", r->syscall);
+			resolves = false;
+		}
+	}
+	ok(reasons, "every rule says why it exists");
+	ok(resolves, "every mandatory rule names a system call of this architecture");
+
+	ok(sbx_filter_build(&f, &why) == 0, "the table compiles (%s)", why ? why : "ok");
+	ok(f.prog.len > 0 && f.prog.len < 1000, "compiled to %u instructions", f.prog.len);
+
+	is_int(errno_under_filter(&f, SYS_keyctl, 0, 0, 0), EPERM, "keyctl -> EPERM");
+	is_int(errno_under_filter(&f, SYS_unshare, CLONE_NEWUSER, 0, 0), EPERM, "unshare -> EPERM");
+	is_int(errno_under_filter(&f, SYS_clone3, 0, 0, 0), ENOSYS, "clone3 -> ENOSYS");
+	is_int(errno_under_filter(&f, SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0), EPERM,
+	       "clone(CLONE_NEWUSER) -> EPERM");
+	is_int(errno_under_filter(&f, SYS_clone, CLONE_NEWNET | SIGCHLD, 0, 0), EPERM,
+	       "clone(CLONE_NEWNET) -> EPERM");
+	is_int(errno_under_filter(&f, SYS_socket, AF_VSOCK, SOCK_STREAM, 0), EPERM,
+	       "socket(AF_VSOCK) -> EPERM");
+	is_int(errno_under_filter(&f, SYS_socket, AF_PACKET, SOCK_RAW, 0), EPERM,
+	       "socket(AF_PACKET) -> EPERM");
+	{
+		int e = errno_under_filter(&f, SYS_socket, AF_UNIX, SOCK_STREAM, 0);
+
+		ok(e == 0, "socket(AF_UNIX) still allowed (errno %d)", e);
+	}
+	is_int(errno_under_filter(&f, SYS_ioctl, 0, 0x5412 /* TIOCSTI */, 0), EPERM,
+	       "ioctl(TIOCSTI) -> EPERM");
+	/* the kernel compares ioctl requests as 32 bits: upper bits must not slip past */
+	is_int(errno_under_filter(&f, SYS_ioctl, 0, 0x100005412L, 0), EPERM,
+	       "ioctl(TIOCSTI | 1<<32) -> EPERM");
+	{
+		int e = errno_under_filter(&f, SYS_getpid, 0, 0, 0);
+
+		ok(e == 0, "getpid allowed");
+	}
+	sbx_filter_free(&f);
+	return done_testing();
+}
