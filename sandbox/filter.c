@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
@@ -24,8 +25,11 @@
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
 		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
-#define DENY(name, why)		{ #name, SBX_MATCH_ALL, 0, EPERM, false, why }
-#define DENY_OPT(name, why)	{ #name, SBX_MATCH_ALL, 0, EPERM, true, why }
+#define DENY(name, why)		{ #name, SBX_MATCH_ALL, 0, 0, 0, EPERM, false, why }
+#define DENY_OPT(name, why)	{ #name, SBX_MATCH_ALL, 0, 0, 0, EPERM, true, why }
+/* a call whose argument `arg`, masked, equals `val` */
+#define DENY_ARG(name, arg, mask, val, why) \
+	{ #name, SBX_MATCH_MASKED_EQ, arg, mask, val, EPERM, false, why }
 
 const struct sbx_filter_rule sbx_filter_rules[] = {
 	/* The file system view is fixed when the cell starts. */
@@ -44,9 +48,9 @@ const struct sbx_filter_rule sbx_filter_rules[] = {
 	/* Namespaces: a new user namespace is the usual first step of kernel exploits. */
 	DENY(unshare, "no new namespaces: they unlock privileged kernel code paths"),
 	DENY(setns, "no entering other namespaces"),
-	{ "clone", SBX_MATCH_FLAG_ANY, NS_FLAGS, EPERM, false,
+	{ "clone", SBX_MATCH_BITS_ANY, 0, NS_FLAGS, 0, EPERM, false,
 	  "fork and threads are fine; clone into new namespaces is not" },
-	{ "clone3", SBX_MATCH_ALL, 0, ENOSYS, true,
+	{ "clone3", SBX_MATCH_ALL, 0, 0, 0, ENOSYS, true,
 	  "its flags live in memory seccomp cannot read; ENOSYS makes libc fall back to clone" },
 
 	/* Other processes' memory and descriptors. */
@@ -98,17 +102,28 @@ const struct sbx_filter_rule sbx_filter_rules[] = {
 	DENY(open_by_handle_at, "opens files by handle, escaping the cell's root"),
 	DENY(name_to_handle_at, "the first half of open_by_handle_at"),
 
-	/* Sockets to other machines or devices. */
-	{ "socket", SBX_MATCH_ARG0_EQ, AF_VSOCK, EPERM, false,
-	  "virtio sockets reach the hypervisor, outside the network namespace" },
-	{ "socket", SBX_MATCH_ARG0_EQ, AF_PACKET, EPERM, false,
-	  "raw packet sockets; frequent source of kernel bugs" },
+	/* Special files: only regular files may be made with mknod (device nodes already
+	 * need a capability the cell lacks; FIFOs and sockets made this way are files that
+	 * block or redirect whoever opens them, host-side file handling included). */
+	DENY_ARG(mknod, 1, S_IFMT, S_IFIFO, "FIFOs: host-side readers would block on them"),
+	DENY_ARG(mknod, 1, S_IFMT, S_IFCHR, "character devices"),
+	DENY_ARG(mknod, 1, S_IFMT, S_IFBLK, "block devices"),
+	DENY_ARG(mknod, 1, S_IFMT, S_IFSOCK, "socket files"),
+	DENY_ARG(mknodat, 2, S_IFMT, S_IFIFO, "FIFOs: host-side readers would block on them"),
+	DENY_ARG(mknodat, 2, S_IFMT, S_IFCHR, "character devices"),
+	DENY_ARG(mknodat, 2, S_IFMT, S_IFBLK, "block devices"),
+	DENY_ARG(mknodat, 2, S_IFMT, S_IFSOCK, "socket files"),
 
-	/* Terminals. */
-	{ "ioctl", SBX_MATCH_ARG1_EQ32, TIOCSTI, EPERM, false,
-	  "pushes input into a terminal: an escape through any inherited tty" },
-	{ "ioctl", SBX_MATCH_ARG1_EQ32, TIOCLINUX, EPERM, false,
-	  "virtual console control, also able to inject input" },
+	/* Sockets to other machines or devices. */
+	DENY_ARG(socket, 0, ~0UL, AF_VSOCK,
+		 "virtio sockets reach the hypervisor, outside the network namespace"),
+	DENY_ARG(socket, 0, ~0UL, AF_PACKET, "raw packet sockets; frequent source of kernel bugs"),
+
+	/* Terminals. The kernel compares ioctl requests as 32 bits: mask the upper half. */
+	DENY_ARG(ioctl, 1, 0xffffffffUL, TIOCSTI,
+		 "pushes input into a terminal: an escape through any inherited tty"),
+	DENY_ARG(ioctl, 1, 0xffffffffUL, TIOCLINUX,
+		 "virtual console control, also able to inject input"),
 };
 
 const size_t sbx_filter_nrules = sizeof(sbx_filter_rules) / sizeof(sbx_filter_rules[0]);
@@ -120,20 +135,18 @@ static int add_rule(scmp_filter_ctx ctx, const struct sbx_filter_rule *r, int nr
 	switch (r->match) {
 	case SBX_MATCH_ALL:
 		return seccomp_rule_add(ctx, act, nr, 0);
-	case SBX_MATCH_ARG0_EQ:
-		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_EQ, r->value));
-	case SBX_MATCH_ARG1_EQ32:
-		/* the kernel compares the request as 32 bits: mask the upper half */
+	case SBX_MATCH_MASKED_EQ:
 		return seccomp_rule_add(ctx, act, nr, 1,
-					SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, r->value));
-	case SBX_MATCH_FLAG_ANY:
+					SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->mask, r->value));
+	case SBX_MATCH_BITS_ANY:
 		/* "any bit of the mask" is one rule per bit */
 		for (unsigned long bit = 1; bit; bit <<= 1) {
 			int rc;
 
-			if (!(r->value & bit))
+			if (!(r->mask & bit))
 				continue;
-			rc = seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, bit, bit));
+			rc = seccomp_rule_add(ctx, act, nr, 1,
+					      SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, bit, bit));
 			if (rc < 0)
 				return rc;
 		}

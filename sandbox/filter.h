@@ -17,14 +17,15 @@
 
 enum sbx_filter_match {
 	SBX_MATCH_ALL,		/* every call */
-	SBX_MATCH_FLAG_ANY,	/* arg0 has any bit of `value` (clone flags) */
-	SBX_MATCH_ARG0_EQ,	/* arg0 == value (socket family) */
-	SBX_MATCH_ARG1_EQ32,	/* (u32)arg1 == value (ioctl request) */
+	SBX_MATCH_BITS_ANY,	/* args[arg] has any bit of `mask` (clone flags) */
+	SBX_MATCH_MASKED_EQ,	/* (args[arg] & mask) == value (family, request, type) */
 };
 
 struct sbx_filter_rule {
 	const char *syscall;
 	enum sbx_filter_match match;
+	unsigned arg;
+	unsigned long mask;
 	unsigned long value;
 	int err;		/* errno returned instead of running the call */
 	bool optional;		/* absent on some architectures or kernels */

@@ -7,7 +7,11 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,7 +80,7 @@ int main(void)
 	const char *why = NULL;
 	bool reasons = true, resolves = true;
 
-	plan(16);
+	plan(19);
 	{
 		bool all = true;
 
@@ -128,6 +132,22 @@ int main(void)
 		int e = errno_under_filter(&f, SYS_getpid, 0, 0, 0);
 
 		ok(e == 0, "getpid allowed");
+	}
+	{
+		char fifo[] = "/tmp/stockade-test-fifo-XXXXXX", reg[64];
+		int e, fd = mkstemp(fifo);
+
+		close(fd);
+		unlink(fifo);
+		is_int(errno_under_filter(&f, SYS_mknodat, AT_FDCWD, (long)fifo, S_IFIFO | 0600), EPERM,
+		       "mknodat(S_IFIFO) -> EPERM");
+		is_int(errno_under_filter(&f, SYS_mknod, (long)fifo, S_IFSOCK | 0600, 0), EPERM,
+		       "mknod(S_IFSOCK) -> EPERM");
+		snprintf(reg, sizeof(reg), "%s.reg", fifo);
+		e = errno_under_filter(&f, SYS_mknodat, AT_FDCWD, (long)reg, S_IFREG | 0600);
+		ok(e == 0, "mknodat(S_IFREG) still makes a regular file (errno %d)", e);
+		unlink(reg);
+		unlink(fifo);
 	}
 	sbx_filter_free(&f);
 	return done_testing();

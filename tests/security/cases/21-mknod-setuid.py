@@ -1,4 +1,4 @@
-# Row 21: create device nodes (EPERM), FIFOs and setuid files; the writable mounts are
+# Row 21: device nodes and FIFOs get EPERM, setuid files gain nothing; the writable mounts are
 # nodev,nosuid; host device nodes cannot be re-permissioned.
 # args: --wall 10 --time 5
 # timeout: 30
@@ -6,6 +6,7 @@
 # expect: stdout contains mknod /mnt/data/mem c 1 1: EPERM
 # expect: stdout contains mknod /tmp/sda b 8 0: EPERM
 # expect: stdout contains mknod /dev/shm/null c 1 3: EPERM
+# expect: stdout contains mkfifo /mnt/data/fifo: EPERM
 # expect: stdout matches ^mount /mnt/data: .*nodev.*nosuid|^mount /mnt/data: .*nosuid.*nodev
 # expect: stdout matches ^mount /tmp: .*nodev.*nosuid|^mount /tmp: .*nosuid.*nodev
 # expect: stdout matches ^mount /dev/shm: .*nodev.*nosuid|^mount /dev/shm: .*nosuid.*nodev
