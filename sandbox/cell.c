@@ -640,7 +640,7 @@ int sbx_cell_open(struct sbx_cell *c, const struct sbx_site *site, const struct 
 	if ((rc = sbx_slot_acquire(site, &c->slot, why)) < 0)
 		return rc;
 	snprintf(name, sizeof(name), "cell-%u", c->slot.index);
-	rc = sbx_cg_create(sys, name, lim, SBX_CTL_ALL, &c->cg, why);
+	rc = sbx_cg_create(sys, name, lim, site->cgroup_need | SBX_CTL_CPUACCT, &c->cg, why);
 	if (rc < 0)
 		goto release_slot;
 	c->data_fd = make_data_mount(c, why);

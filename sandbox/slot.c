@@ -23,6 +23,7 @@ int sbx_site_from_env(struct sbx_site *site, const char **why)
 	site->cgroup_root = "/sys/fs/cgroup";
 	site->uid_base = 900000;
 	site->uid_count = 4096;
+	site->cgroup_need = 0xf;	/* SBX_CTL_ALL: memory, pids, cpu, cpu accounting */
 
 	if ((v = getenv("STOCKADE_STATE_DIR")) && *v)
 		site->state_dir = v;

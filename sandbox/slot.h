@@ -18,6 +18,9 @@ struct sbx_site {
 	const char *cgroup_root;	/* where cgroups are mounted ("/sys/fs/cgroup") */
 	unsigned uid_base;		/* first host uid of the slot range */
 	unsigned uid_count;		/* slots in the range */
+	/* cgroup controllers a cell requires (SBX_CTL_*, all of them): only tests lower
+	 * it, to exercise the cgroup v2 code path on a host whose v2 tree has none */
+	unsigned cgroup_need;
 };
 
 struct sbx_slot {
