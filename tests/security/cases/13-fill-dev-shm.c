@@ -18,13 +18,17 @@
 static char chunk[1 << 20];
 int main(void) {
     memset(chunk, 0xaa, sizeof chunk);
-    int fd = open("/dev/shm/fill", O_WRONLY | O_CREAT, 0600);
-    if (fd < 0) { printf("open: %s\n", strerror(errno)); return 1; }
     long total = 0;
-    for (;;) {
+    char name[64];
+    for (;;) {                  /* 1 MB files: the file-size limit (16M) is not what stops this */
+        snprintf(name, sizeof name, "/dev/shm/fill-%ld", total >> 20);
+        int fd = open(name, O_WRONLY | O_CREAT, 0600);
+        if (fd < 0) { printf("open: %s\n", errno == ENOSPC ? "ENOSPC" : strerror(errno)); break; }
         ssize_t n = write(fd, chunk, sizeof chunk);
+        close(fd);
         if (n < 0) { printf("write: %s\n", errno == ENOSPC ? "ENOSPC" : strerror(errno)); break; }
         total += n;
+        if (n < (ssize_t)sizeof chunk) { printf("short write\n"); }
     }
     printf("wrote %ld MB\n", total >> 20);
     struct statvfs st;

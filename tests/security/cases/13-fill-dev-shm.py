@@ -10,15 +10,16 @@
 # expect: memory_peak_kb >= 36000
 # expect: memory_peak_kb <= 131072
 import errno, os
-fd = os.open("/dev/shm/fill", os.O_WRONLY | os.O_CREAT, 0o600)
 chunk = b"\xaa" * (1 << 20)
 total = 0
 try:
-    while True:
+    while True:                  # 1 MB files: the file-size limit (16M) is not what stops this
+        fd = os.open("/dev/shm/fill-%d" % (total >> 20), os.O_WRONLY | os.O_CREAT, 0o600)
         n = os.write(fd, chunk)
+        os.close(fd)
         total += n
         if n < len(chunk):
-            os.write(fd, chunk)
+            os.write(os.open("/dev/shm/short", os.O_WRONLY | os.O_CREAT, 0o600), chunk)
 except OSError as e:
     print("write: %s" % errno.errorcode[e.errno])
 print("wrote %d MB" % (total >> 20))

@@ -14,9 +14,13 @@
 static char chunk[1 << 20];
 int main(void) {
     memset(chunk, 0xaa, sizeof chunk);
-    int fd = open("/tmp/fill", O_WRONLY | O_CREAT, 0600);
     for (int mb = 1; mb < 200; mb++) {
-        if (write(fd, chunk, sizeof chunk) < 0) { printf("write: %s after %d MB\n", strerror(errno), mb); fflush(stdout); break; }
+        char name[64];           /* 1 MB files: the file-size limit is not what stops this */
+        snprintf(name, sizeof name, "/tmp/fill-%d", mb);
+        int fd = open(name, O_WRONLY | O_CREAT, 0600);
+        ssize_t n = fd < 0 ? -1 : write(fd, chunk, sizeof chunk);
+        if (fd >= 0) close(fd);
+        if (n < 0) { printf("write: %s after %d MB\n", strerror(errno), mb); fflush(stdout); break; }
         if (mb % 16 == 0) { printf("wrote %d MB\n", mb); fflush(stdout); }
     }
     return 0;

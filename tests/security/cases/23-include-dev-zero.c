@@ -3,7 +3,6 @@
 // args: --time 2 --wall 4 --memory 128M
 // timeout: 60
 // expect: status == compile_error
-// expect: exit_code is null
 // expect: compile_output is not null
 #include "/dev/zero"
 int main(void) { return 0; }

@@ -27,7 +27,10 @@ for p in paths:
         print("unix %s: %s" % (p, errno.errorcode.get(e.errno, e)))
     s.close()
 found = []
-for top in ("/dev", "/etc", "/tmp", "/mnt", "/usr", "/run", "/var"):
+for top in ("/", "/dev", "/tmp", "/mnt", "/run", "/var", "/etc"):
+    if top == "/":
+        found += [n for n in os.listdir("/") if stat.S_ISSOCK(os.lstat("/" + n).st_mode)]
+        continue
     for root, dirs, files in os.walk(top):
         for n in files + dirs:
             try:

@@ -1,0 +1,40 @@
+# Row 31: perf_event_open on itself (allowed by the kernel's paranoid level, so only seccomp stops it).
+# Each must be refused by the seccomp filter (EPERM, clone3 ENOSYS) or kill the
+# process; nothing may be ALLOWED.
+# args: --wall 5 --time 5
+# timeout: 30
+# expect: status in ok,runtime_error
+# expect: stdout not contains ALLOWED
+# expect: stdout contains done
+# expect: stdout contains perf_event_open(self, cpu-clock): EPERM
+# expect: stdout contains perf_event_open(all, cpu 0): EPERM
+import ctypes, errno, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+def arg(a):
+    if isinstance(a, int):
+        return ctypes.c_long(a)
+    if isinstance(a, str):
+        return ctypes.c_char_p(a.encode())
+    return a
+
+def call(label, nr, *args, fork_like=False):
+    ctypes.set_errno(0)
+    r = libc.syscall(ctypes.c_long(nr), *[arg(a) for a in args])
+    if r == 0 and fork_like:
+        os._exit(0)                      # a child that should never have existed
+    if r == -1:
+        e = ctypes.get_errno()
+        print("%s: %s" % (label, errno.errorcode.get(e, str(e))), flush=True)
+    else:
+        print("%s: ALLOWED (%d)" % (label, r), flush=True)
+        if fork_like:
+            os.waitpid(r, 0)
+
+attr = ctypes.create_string_buffer(128)
+ctypes.memmove(attr, (ctypes.c_uint32 * 2)(1, 128), 8)                   # SOFTWARE, size 128
+ctypes.memmove(ctypes.addressof(attr) + 40, (ctypes.c_uint64 * 1)((1 << 5) | (1 << 6)), 8)
+call("perf_event_open(self, cpu-clock)", 298, attr, 0, -1, -1, 0)
+call("perf_event_open(all, cpu 0)", 298, attr, -1, 0, -1, 0)
+print("done")

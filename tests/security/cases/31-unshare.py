@@ -1,0 +1,45 @@
+# Row 31: unshare of every namespace kind.
+# Each must be refused by the seccomp filter (EPERM, clone3 ENOSYS) or kill the
+# process; nothing may be ALLOWED.
+# args: --wall 5 --time 5
+# timeout: 30
+# expect: status in ok,runtime_error
+# expect: stdout not contains ALLOWED
+# expect: stdout contains done
+# expect: stdout contains unshare(CLONE_NEWUSER): EPERM
+# expect: stdout contains unshare(CLONE_NEWNS): EPERM
+# expect: stdout contains unshare(CLONE_NEWNET): EPERM
+# expect: stdout contains unshare(CLONE_NEWPID): EPERM
+# expect: stdout contains unshare(CLONE_NEWUTS): EPERM
+# expect: stdout contains unshare(CLONE_NEWIPC): EPERM
+# expect: stdout contains unshare(CLONE_NEWCGROUP): EPERM
+# expect: stdout contains unshare(CLONE_NEWTIME): EPERM
+import ctypes, errno, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+def arg(a):
+    if isinstance(a, int):
+        return ctypes.c_long(a)
+    if isinstance(a, str):
+        return ctypes.c_char_p(a.encode())
+    return a
+
+def call(label, nr, *args, fork_like=False):
+    ctypes.set_errno(0)
+    r = libc.syscall(ctypes.c_long(nr), *[arg(a) for a in args])
+    if r == 0 and fork_like:
+        os._exit(0)                      # a child that should never have existed
+    if r == -1:
+        e = ctypes.get_errno()
+        print("%s: %s" % (label, errno.errorcode.get(e, str(e))), flush=True)
+    else:
+        print("%s: ALLOWED (%d)" % (label, r), flush=True)
+        if fork_like:
+            os.waitpid(r, 0)
+
+for name, flag in (("CLONE_NEWUSER", 0x10000000), ("CLONE_NEWNS", 0x20000), ("CLONE_NEWNET", 0x40000000),
+                   ("CLONE_NEWPID", 0x20000000), ("CLONE_NEWUTS", 0x04000000), ("CLONE_NEWIPC", 0x08000000),
+                   ("CLONE_NEWCGROUP", 0x02000000), ("CLONE_NEWTIME", 0x80)):
+    call("unshare(%s)" % name, 272, flag)
+print("done")
