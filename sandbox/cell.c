@@ -7,24 +7,28 @@
  * host's namespaces and never runs untrusted code. For each program it creates:
  *
  *   supervisor (host root)
+ *     |-- helper (short-lived: network namespace, cgroup entry, clone)
  *     `-- init (pid 1 of the cell's pid namespace; set-up, then reaper)
  *           `-- program (exec'd; everything it forks stays below init)
  *
- * init is created directly inside the cell's cgroup so that no user code ever runs
- * outside it and no pid is ever written into cgroup.procs (which stalls ~10 ms on RCU):
- * on cgroup v2 with clone3(CLONE_INTO_CGROUP); on v1 by a short-lived helper that is
- * forked, moves itself into the group (cheap for a process moving itself), clones init
- * with CLONE_PARENT (so init is the supervisor's child) and exits.
+ * The helper makes the cell's network namespace (the costliest one) and brings its
+ * loopback up while the supervisor creates the cgroup; then it enters the group and
+ * clones init with CLONE_PARENT, so init is the supervisor's child, born inside the
+ * group: no user code ever runs outside it, and no pid is ever written into
+ * cgroup.procs (which stalls ~10 ms on RCU). On cgroup v2 the helper uses
+ * clone3(CLONE_INTO_CGROUP); on v1 it first moves itself into the group (cheap for a
+ * process moving itself).
  *
- * init is cloned with new user, pid, mount, network, ipc, uts and cgroup namespaces. It
- * waits for the supervisor to write its uid/gid maps (sandbox uid 1000 -> the slot's
- * host uid, nothing else mapped), then builds the root: a tmpfs with host /usr
- * read-only, a generated /etc, a minimal /dev, a new /proc, tmpfs /tmp, /dev/shm, and
- * /mnt/data, which is a tmpfs the supervisor created with fsmount(2) and keeps a handle
- * on. It pivots into that root, sets the rlimits, becomes uid 1000 with no
- * capabilities, sets no_new_privs, installs the seccomp filter, forks the program and
- * reaps until the program exits; it then reports the program's wait status and exits,
- * which makes the kernel kill everything left in the pid namespace.
+ * init gets new user, pid, mount, ipc, uts and cgroup namespaces, and the helper's
+ * network namespace (owned by the host's user namespace, so the cell cannot
+ * reconfigure it). It waits for the supervisor to write its uid/gid maps (sandbox uid
+ * 1000 -> the slot's host uid, nothing else mapped), then builds the root: a tmpfs with
+ * host /usr read-only, a generated /etc, a minimal /dev, a new /proc, tmpfs /tmp,
+ * /dev/shm, and /mnt/data, which is a tmpfs the supervisor created with fsmount(2) and
+ * keeps a handle on. It pivots into that root, sets the rlimits, becomes uid 1000 with
+ * no capabilities, sets no_new_privs, installs the seccomp filter, forks the program
+ * and reaps until the program exits; it then reports the program's wait status and
+ * exits, which makes the kernel kill everything left in the pid namespace.
  *
  * Descriptors. Between supervisor and cell there are only pipes, all O_CLOEXEC:
  *   sync    supervisor -> init   one byte, "your id maps are written"; then the
@@ -91,6 +95,9 @@ struct fail_msg {
 /* Everything init needs, prepared by the supervisor before the clone. */
 struct spawn {
 	const struct sbx_cell *cell;
+	cpu_set_t cpus;		/* the supervisor's CPU affinity, which the program gets */
+	bool pin_helper;	/* run the helper on another CPU than the supervisor's */
+	int supervisor_cpu;
 	const struct sbx_exec *x;
 	int sync_rd;
 	int fail_wr;
@@ -475,6 +482,9 @@ static _Noreturn void cell_init(const struct spawn *sp)
 
 	/* if the supervisor dies from here on, so does the cell */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the helper may have been pinned to one CPU: the program gets what we had */
+	if (sp->pin_helper && sched_setaffinity(0, sizeof(sp->cpus), &sp->cpus) < 0)
+		child_fail(fd, "restore CPU affinity");
 	if (read(sp->sync_rd, &b, 1) != 1)
 		_exit(127);	/* the supervisor is gone before writing our id maps */
 
@@ -517,7 +527,6 @@ static _Noreturn void cell_init(const struct spawn *sp)
 
 	if (sethostname(HOSTNAME, strlen(HOSTNAME)) < 0)
 		child_fail(fd, "sethostname");
-	loopback_up(fd);
 
 	/* Enter the new root and detach the old one entirely. */
 	if (sys_pivot_root(".", ".") < 0)
@@ -578,8 +587,9 @@ static _Noreturn void cell_init(const struct spawn *sp)
 
 /* ---- the supervisor side ----------------------------------------------------------- */
 
-#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | \
-		  CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+/* The namespaces init is cloned with; its network namespace comes from the helper. */
+#define INIT_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | \
+		       CLONE_NEWUTS | CLONE_NEWCGROUP)
 
 static int make_data_mount(const struct sbx_cell *c, const char **why)
 {
@@ -628,32 +638,32 @@ fail:
 int sbx_cell_open(struct sbx_cell *c, const struct sbx_site *site, const struct sbx_cg_sys *sys,
 		  const struct sbx_limits *lim, const char **why)
 {
-	char name[32];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	c->sys = sys;
 	c->lim = *lim;
 	c->data_fd = -1;
+	c->cg_need = site->cgroup_need | SBX_CTL_CPUACCT;
 	if (!sbx_limits_valid(lim, why))
 		return -EINVAL;
+	if (sys->version == SBX_CG_NONE || (sys->ctl & c->cg_need) != c->cg_need) {
+		/* say so now, before anything is staged; sbx_cg_create words it */
+		struct sbx_cgroup probe;
+
+		return sbx_cg_create(sys, "none", lim, c->cg_need, &probe, why);
+	}
 	if ((rc = sbx_slot_acquire(site, &c->slot, why)) < 0)
 		return rc;
-	snprintf(name, sizeof(name), "cell-%u", c->slot.index);
-	rc = sbx_cg_create(sys, name, lim, site->cgroup_need | SBX_CTL_CPUACCT, &c->cg, why);
-	if (rc < 0)
-		goto release_slot;
+	/* the slot names the group: a stale one of this name is a crashed holder's */
+	snprintf(c->cg_name, sizeof(c->cg_name), "cell-%u", c->slot.index);
 	c->data_fd = make_data_mount(c, why);
 	if (c->data_fd < 0) {
 		rc = c->data_fd;
-		goto destroy_cg;
+		sbx_slot_release(&c->slot);
+		return rc;
 	}
 	return 0;
-destroy_cg:
-	sbx_cg_destroy(&c->cg);
-release_slot:
-	sbx_slot_release(&c->slot);
-	return rc;
 }
 
 static bool plain_name(const char *name)
@@ -762,63 +772,133 @@ static int write_id_maps(pid_t pid, const struct sbx_slot *s)
 }
 
 /*
- * Starts init inside the cgroup and returns its pid (in the host's pid namespace), or
- * -errno. On v1, *helper_out is the helper to reap once it is convenient (its exit is
- * not worth waiting for now), else 0. Runs in the supervisor.
+ * A new child starts on its parent's CPU and keeps it (or keeps the parent waiting)
+ * until the scheduler balances, which is too late here: the helper moves to another
+ * CPU so the two halves of start-up really overlap. Both sides call this, the helper
+ * on itself and the supervisor on the helper, because either may run first. A hint:
+ * failure is harmless, and init restores the full mask for the program.
  */
-static pid_t spawn_init(const struct spawn *sp, pid_t *helper_out)
+static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
 {
-	const struct sbx_cgroup *cg = &sp->cell->cg;
-	int pp[2];
-	pid_t helper, pid;
-	*helper_out = 0;
-	if (cg->sys->version == SBX_CG_V2) {
+	cpu_set_t other;
+
+	if (!sp->pin_helper)
+		return;
+	other = sp->cpus;
+	CPU_CLR(sp->supervisor_cpu, &other);
+	sched_setaffinity(helper, sizeof(other), &other);
+}
+
+/*
+ * The helper: a child of the supervisor that lives only while a cell starts.
+ *
+ * It first makes the cell's network namespace (the costliest namespace, ~0.5 ms) and
+ * brings its loopback up, while the supervisor creates the cgroup. The namespace is
+ * owned by the host's user namespace, so nothing in the cell can reconfigure it. When
+ * the supervisor says the group is ready, the helper enters it (sbx_cg_enter) and
+ * clones init with the remaining namespaces and CLONE_PARENT, so init is born inside
+ * the group, in that network namespace, as the supervisor's own child. It reports
+ * init's pid and exits.
+ */
+static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
+{
+	const struct sbx_cell *c = sp->cell;
+	char b;
+	pid_t p;
+	int cgfd;
+
+	move_off_supervisor_cpu(sp, 0);
+	if (unshare(CLONE_NEWNET) < 0)
+		child_fail(sp->fail_wr, "new network namespace");
+	loopback_up(sp->fail_wr);
+	if (read(go_rd, &b, 1) != 1)
+		_exit(0);	/* the supervisor gave up: no cell */
+	cgfd = sbx_cg_enter(c->sys, c->cg_name);
+	if (cgfd < 0) {
+		errno = -cgfd;
+		child_fail(sp->fail_wr, "enter the cell's cgroup");
+	}
+	if (c->sys->version == SBX_CG_V2) {
 		struct clone_args ca;
 
 		memset(&ca, 0, sizeof(ca));
-		ca.flags = NS_FLAGS | CLONE_INTO_CGROUP;
-		ca.exit_signal = SIGCHLD;
-		ca.cgroup = (uint64_t)sbx_cg_v2_dirfd(cg);
-		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-		if (pid < 0)
-			return -errno;
-		if (pid == 0)
-			cell_init(sp);
-		return pid;
+		/* with CLONE_PARENT the exit signal is the helper's own (SIGCHLD) */
+		ca.flags = INIT_NS_FLAGS | CLONE_PARENT | CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+		p = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	} else {
+		p = (pid_t)syscall(SYS_clone, INIT_NS_FLAGS | CLONE_PARENT | SIGCHLD, NULL, NULL,
+				   NULL, 0);
 	}
+	if (p < 0)
+		child_fail(sp->fail_wr, "clone the cell's namespaces");
+	if (p == 0)
+		cell_init(sp);
+	if (write(pid_wr, &p, sizeof(p)) != sizeof(p))
+		_exit(1);
+	_exit(0);
+}
 
-	/* v1: a helper joins the group itself and clones init as our child */
-	if (pipe2(pp, O_CLOEXEC) < 0)
+/*
+ * Starts init inside a new cgroup: forks the helper, creates the group while the
+ * helper makes the network namespace, then lets the helper clone init. Returns init's
+ * pid (in the host's pid namespace), or -errno: with *why set when the supervisor
+ * failed, without when the helper did (its record is then in the fail pipe).
+ * *helper_out is the helper to reap once convenient (its exit is not worth waiting
+ * for now).
+ */
+static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helper_out,
+			const char **why)
+{
+	int go[2], pp[2], rc;
+	pid_t helper, pid;
+
+	*helper_out = 0;
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		*why = "pipe";
 		return -errno;
+	}
+	if (pipe2(pp, O_CLOEXEC) < 0) {
+		rc = -errno;
+		*why = "pipe";
+		goto close_go;
+	}
 	helper = fork();
 	if (helper < 0) {
-		int e = errno;
-
-		close(pp[0]);
-		close(pp[1]);
-		return -e;
+		rc = -errno;
+		*why = "fork";
+		goto close_pp;
 	}
 	if (helper == 0) {
-		pid_t p;
-
+		close(go[1]);
 		close(pp[0]);
-		if (sbx_cg_join_self(cg) < 0)
-			child_fail(sp->fail_wr, "join the cell's cgroup");
-		p = (pid_t)syscall(SYS_clone, NS_FLAGS | CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
-		if (p < 0)
-			child_fail(sp->fail_wr, "clone the cell's namespaces");
-		if (p == 0)
-			cell_init(sp);
-		if (write(pp[1], &p, sizeof(p)) != sizeof(p))
-			_exit(1);
-		_exit(0);
+		helper_main(sp, go[0], pp[1]);
 	}
-	close(pp[1]);
-	if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
-		pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
-	close(pp[0]);
 	*helper_out = helper;
+	close(go[0]);
+	close(pp[1]);
+	move_off_supervisor_cpu(sp, helper);
+
+	rc = sbx_cg_create(c->sys, c->cg_name, &c->lim, c->cg_need, &c->cg, why);
+	if (rc < 0) {
+		close(go[1]);	/* EOF: the helper exits without a cell */
+		close(pp[0]);
+		return rc;
+	}
+	c->cg_made = true;
+	if (write(go[1], "g", 1) != 1 || read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
+		pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
+	close(go[1]);
+	close(pp[0]);
 	return pid;
+
+close_pp:
+	close(pp[0]);
+	close(pp[1]);
+close_go:
+	close(go[0]);
+	close(go[1]);
+	return rc;
 }
 
 /* Reads what is available on a pipe into a capped buffer. Returns false at EOF. */
@@ -932,6 +1012,10 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		goto close_out;
 
 	sp.cell = c;
+	sp.supervisor_cpu = sched_getcpu();
+	sp.pin_helper = sched_getaffinity(0, sizeof(sp.cpus), &sp.cpus) == 0 &&
+			sp.supervisor_cpu >= 0 && CPU_ISSET(sp.supervisor_cpu, &sp.cpus) &&
+			CPU_COUNT(&sp.cpus) > 1;
 	sp.x = x;
 	sp.sync_rd = sync[0];
 	sp.fail_wr = fail[1];
@@ -940,13 +1024,19 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	sp.err_wr = err[1];
 
 	start = sbx_now_ns();
-	init = spawn_init(&sp, &helper);
+	*why = NULL;
+	init = spawn_init(c, &sp, &helper, why);
 	/* our copies of the cell's ends */
 	close(sync[0]);
 	close(fail[1]);
 	close(status[1]);
 	close(out[1]);
 	close(err[1]);
+	if (init < 0 && *why) {
+		/* the supervisor's own failure (the cgroup): not an outcome */
+		rc = init;
+		goto reap_helper;
+	}
 	if (init < 0) {
 		struct fail_msg m;
 
@@ -1139,7 +1229,8 @@ int sbx_cell_close(struct sbx_cell *c)
 	if (c->data_fd >= 0)
 		close(c->data_fd);
 	c->data_fd = -1;
-	rc = sbx_cg_destroy(&c->cg);
+	rc = c->cg_made ? sbx_cg_destroy(&c->cg) : 0;
+	c->cg_made = false;
 	sbx_slot_release(&c->slot);
 	return rc;
 }

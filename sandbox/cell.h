@@ -2,11 +2,12 @@
  * cell.h - one cell: a sandboxed process tree that runs one program and is destroyed.
  *
  * Life of a cell:
- *   sbx_cell_open()   takes a host uid slot, creates the cgroup with the limits, and
- *                     creates the cell's /mnt/data (a size-capped tmpfs the supervisor
- *                     keeps a handle on, so files can be put in and taken out safely);
+ *   sbx_cell_open()   checks the limits and the cgroup controllers, takes a host uid
+ *                     slot, and creates the cell's /mnt/data (a size-capped tmpfs the
+ *                     supervisor keeps a handle on, so files go in and out safely);
  *   sbx_cell_put() / sbx_cell_copy()   stage files into /mnt/data;
- *   sbx_cell_exec()   builds the namespaces, root and filters, runs the program under
+ *   sbx_cell_exec()   creates the cgroup with the limits, builds the namespaces, root
+ *                     and filters (the slow parts overlapping), runs the program under
  *                     the limits, captures its output and measures it from the cgroup;
  *   sbx_cell_close()  kills anything left and releases the cgroup, mounts and uid.
  * A cell runs at most one program (sbx_cell_exec once), then must be closed.
@@ -45,7 +46,10 @@ struct sbx_cell {
 	const struct sbx_cg_sys *sys;
 	struct sbx_limits lim;
 	struct sbx_slot slot;
-	struct sbx_cgroup cg;
+	struct sbx_cgroup cg;	/* valid when cg_made */
+	char cg_name[32];	/* cell-<slot> */
+	unsigned cg_need;	/* SBX_CTL_* the cell requires */
+	bool cg_made;
 	int data_fd;		/* detached tmpfs mounted at /mnt/data in the cell */
 	bool used;		/* sbx_cell_exec ran */
 };

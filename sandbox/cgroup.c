@@ -364,22 +364,27 @@ undo:
 	return rc;
 }
 
-int sbx_cg_join_self(const struct sbx_cgroup *cg)
+int sbx_cg_enter(const struct sbx_cg_sys *sys, const char *name)
 {
-	const char *file = cg->sys->version == SBX_CG_V1 ? "tasks" : "cgroup.procs";
+	char path[512];
 
-	for (int h = 0; h < cg->sys->nhier; h++) {
-		int rc = sbx_write_fileat(cg->dir_fd[h], file, "0");
+	if (sys->version == SBX_CG_V2) {
+		int fd;
 
-		if (rc < 0)
+		snprintf(path, sizeof(path), "%s/%s/%s", sys->hier[0].path, sys->parent, name);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	for (int h = 0; h < sys->nhier; h++) {
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s/%s/tasks", sys->hier[h].path, sys->parent, name);
+		/* "0" in tasks: this thread only, which the kernel moves without the
+		 * threadgroup lock and its RCU grace period */
+		if ((rc = sbx_write_file(path, "0")) < 0)
 			return rc;
 	}
 	return 0;
-}
-
-int sbx_cg_v2_dirfd(const struct sbx_cgroup *cg)
-{
-	return cg->sys->version == SBX_CG_V2 ? cg->dir_fd[0] : -1;
 }
 
 static int hier_with(const struct sbx_cgroup *cg, unsigned bit)

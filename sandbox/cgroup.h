@@ -6,11 +6,10 @@
  * moves, changes or removes a group it did not create, nor remounts a hierarchy.
  *
  * A process must be inside its cell's group before any user code runs, without paying
- * the ~10 ms RCU stall of writing another process's pid into cgroup.procs. On v2 the
- * cell is created inside the group with clone3(CLONE_INTO_CGROUP) (sbx_cg_v2_dirfd);
- * on v1 a short-lived helper moves itself with "0" into each hierarchy's "tasks"
- * (sbx_cg_join_self), which the kernel does without the threadgroup lock, and then
- * clones the cell, which is born inside.
+ * the ~10 ms RCU stall of writing another process's pid into cgroup.procs. The cell is
+ * therefore born inside its group (sbx_cg_enter): on v2 by clone3(CLONE_INTO_CGROUP);
+ * on v1 its parent, a short-lived helper, first moves itself with "0" into each
+ * hierarchy's "tasks", which the kernel does without the threadgroup lock.
  */
 #ifndef SBX_CGROUP_H
 #define SBX_CGROUP_H
@@ -76,12 +75,14 @@ int sbx_cg_detect(const struct sbx_site *site, struct sbx_cg_sys *sys, const cha
 int sbx_cg_create(const struct sbx_cg_sys *sys, const char *name, const struct sbx_limits *l,
 		  unsigned need, struct sbx_cgroup *cg, const char **why);
 
-/* v1: moves the calling (single-threaded) process into every hierarchy of the group.
- * Safe after fork: no allocation. Returns 0 or -errno. */
-int sbx_cg_join_self(const struct sbx_cgroup *cg);
-
-/* v2: the group's directory fd for clone3(CLONE_INTO_CGROUP); -1 on v1. */
-int sbx_cg_v2_dirfd(const struct sbx_cgroup *cg);
+/*
+ * Prepares the calling process so that its next child is born in the group `name`
+ * (under sys->parent): on v1 moves the calling single-threaded process into every
+ * hierarchy of the group and returns 0; on v2 returns an O_DIRECTORY fd of the group
+ * for clone3(CLONE_INTO_CGROUP). Works by path, so a process forked before the group
+ * was created can use it; allocates nothing (safe after fork). Returns -errno on error.
+ */
+int sbx_cg_enter(const struct sbx_cg_sys *sys, const char *name);
 
 /* CPU time used by the group so far, in nanoseconds. Returns 0 or -errno. */
 int sbx_cg_cpu_ns(const struct sbx_cgroup *cg, uint64_t *ns);
