@@ -23,7 +23,16 @@ SAN     ?=
 ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(SAN) -iquote sandbox \
              $(shell pkg-config --cflags $(PKGS))
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
+# libseccomp and jansson are linked statically by default: `stockade run` starts once
+# per program, and loading two shared objects costs ~0.2 ms of a ~20 ms run. With
+# STATIC_DEPS=0 they are linked dynamically, so Debian's updates of them apply without
+# rebuilding Stockade.
+STATIC_DEPS ?= 1
+ifeq ($(STATIC_DEPS),1)
+LDLIBS  = -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic
+else
 LDLIBS  = $(shell pkg-config --libs $(PKGS))
+endif
 
 # The sandbox library: everything but the command's main.
 SBX_SRC := sandbox/buf.c sandbox/cell.c sandbox/cgroup.c sandbox/check.c sandbox/filter.c \
@@ -38,6 +47,8 @@ TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/se
 
 .PHONY: all deps test asan bench run install clean
 .DELETE_ON_ERROR:
+# keep the unit tests' objects (make would delete them as intermediates)
+.SECONDARY:
 
 all: $(BIN)/stockade
 

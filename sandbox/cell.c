@@ -95,6 +95,7 @@ struct fail_msg {
 /* Everything init needs, prepared by the supervisor before the clone. */
 struct spawn {
 	const struct sbx_cell *cell;
+	int sync_wr;		/* the helper's copy: it releases init */
 	cpu_set_t cpus;		/* the supervisor's CPU affinity, which the program gets */
 	bool pin_helper;	/* run the helper on another CPU than the supervisor's */
 	int supervisor_cpu;
@@ -757,6 +758,7 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 	return rc;
 }
 
+
 static int write_id_maps(pid_t pid, const struct sbx_slot *s)
 {
 	char path[64], map[64];
@@ -798,7 +800,9 @@ static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
  * the supervisor says the group is ready, the helper enters it (sbx_cg_enter) and
  * clones init with the remaining namespaces and CLONE_PARENT, so init is born inside
  * the group, in that network namespace, as the supervisor's own child. It reports
- * init's pid and exits.
+ * init's pid, writes init's id maps, releases init (the first byte on the sync pipe),
+ * reports "k" and exits. The supervisor writes to the sync pipe only after the "k", so
+ * init always reads its go byte first; and it knows init's pid whatever fails next.
  */
 static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 {
@@ -836,6 +840,14 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 		cell_init(sp);
 	if (write(pid_wr, &p, sizeof(p)) != sizeof(p))
 		_exit(1);
+	if ((cgfd = write_id_maps(p, &c->slot)) < 0) {
+		errno = -cgfd;
+		child_fail(sp->fail_wr, "write the cell's id maps");
+	}
+	if (write(sp->sync_wr, "g", 1) != 1)
+		child_fail(sp->fail_wr, "release init");
+	if (write(pid_wr, "k", 1) != 1)
+		_exit(1);
 	_exit(0);
 }
 
@@ -847,13 +859,14 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
  * *helper_out is the helper to reap once convenient (its exit is not worth waiting
  * for now).
  */
-static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helper_out,
-			const char **why)
+static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_filter *f,
+			pid_t *helper_out, bool *released, const char **why)
 {
 	int go[2], pp[2], rc;
 	pid_t helper, pid;
 
 	*helper_out = 0;
+	*released = false;
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		*why = "pipe";
 		return -errno;
@@ -886,8 +899,23 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helpe
 		return rc;
 	}
 	c->cg_made = true;
-	if (write(go[1], "g", 1) != 1 || read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
-		pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
+	if (write(go[1], "g", 1) != 1) {
+		pid = -ECHILD;
+	} else {
+		char k;
+
+		/* the helper is busy for a while: compile the filter now (on its first use;
+		 * a failure is reported when it is sent) */
+		if (!f->prog.filter) {
+			const char *ignored;
+
+			sbx_filter_build(f, &ignored);
+		}
+		if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
+			pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
+		else
+			*released = read(pp[0], &k, 1) == 1 && k == 'k';
+	}
 	close(go[1]);
 	close(pp[0]);
 	return pid;
@@ -987,6 +1015,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	bool init_done = false, have_status = false, killed = false;
 	int st = 0, pidfd, rc = 0;
 	pid_t init, helper;
+	bool released;
 
 	memset(o, 0, sizeof(*o));
 	o->exit_code = -1;
@@ -1018,6 +1047,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			CPU_COUNT(&sp.cpus) > 1;
 	sp.x = x;
 	sp.sync_rd = sync[0];
+	sp.sync_wr = sync[1];
 	sp.fail_wr = fail[1];
 	sp.status_wr = status[1];
 	sp.out_wr = out[1];
@@ -1025,7 +1055,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 
 	start = sbx_now_ns();
 	*why = NULL;
-	init = spawn_init(c, &sp, &helper, why);
+	init = spawn_init(c, &sp, f, &helper, &released, why);
 	/* our copies of the cell's ends */
 	close(sync[0]);
 	close(fail[1]);
@@ -1054,10 +1084,17 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	}
 	pidfd = sys_pidfd_open(init);
 	*why = NULL;
-	if (pidfd < 0 || write_id_maps(init, &c->slot) < 0 || write(sync[1], "g", 1) != 1 ||
-	    send_filter(sync[1], f, why) < 0) {
-		snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
-			 *why ? *why : strerror(errno));
+	if (!released || pidfd < 0 || send_filter(sync[1], f, why) < 0) {
+		struct fail_msg m;
+
+		if (!released && read(fail[0], &m, sizeof(m)) == sizeof(m)) {
+			m.what[sizeof(m.what) - 1] = '\0';
+			snprintf(o->message, sizeof(o->message), "%s: %s", m.what,
+				 strerror(m.err));
+		} else {
+			snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
+				 *why ? *why : strerror(errno));
+		}
 		kill(init, SIGKILL);
 		while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
 			;
