@@ -1053,7 +1053,6 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	sp.out_wr = out[1];
 	sp.err_wr = err[1];
 
-	start = sbx_now_ns();
 	*why = NULL;
 	init = spawn_init(c, &sp, f, &helper, &released, why);
 	/* our copies of the cell's ends */
@@ -1105,6 +1104,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	}
 	close(sync[1]);
 	sync[1] = -1;
+	/* the wall clock runs from the moment the cell has everything it needs */
 	start = sbx_now_ns();
 	wall_deadline = start + c->lim.wall_ms * 1000000ULL;
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
