@@ -36,7 +36,8 @@ endif
 
 # The sandbox library: everything but the command's main.
 SBX_SRC := sandbox/buf.c sandbox/cell.c sandbox/cgroup.c sandbox/check.c sandbox/filter.c \
-           sandbox/lang.c sandbox/limit.c sandbox/result.c sandbox/slot.c sandbox/util.c
+           sandbox/lang.c sandbox/limit.c sandbox/result.c sandbox/run.c sandbox/slot.c \
+           sandbox/util.c
 SBX_OBJ := $(SBX_SRC:sandbox/%.c=$(OBJ)/sandbox/%.o)
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)

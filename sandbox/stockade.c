@@ -28,6 +28,7 @@
 #include "lang.h"
 #include "limit.h"
 #include "result.h"
+#include "run.h"
 #include "slot.h"
 
 #define STOCKADE_VERSION "0.1.0"
@@ -37,14 +38,6 @@
 #define MAX_STDIN (64u << 20)
 
 enum { EXIT_RESULT = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
-
-/* A fresh environment: nothing of the caller's reaches the cell. */
-static const char *const cell_env[] = {
-	"PATH=/usr/local/bin:/usr/bin:/bin",
-	"HOME=/mnt/data",
-	"LANG=C.UTF-8",
-	NULL,
-};
 
 static void usage(FILE *f)
 {
@@ -161,77 +154,10 @@ static int stdin_memfd(const char *path, const char **why)
 	return fd;
 }
 
-struct run_env {
-	struct sbx_site site;
-	struct sbx_cg_sys sys;
-	struct sbx_filter filter;
-};
-
-/* The compiler's own limits: generous for real code, bounded for include bombs. */
-static void compile_limits(struct sbx_limits *l)
+static int print_result(const struct sbx_run_result *res)
 {
-	sbx_limits_default(l);
-	l->cpu_ms = 10000;
-	l->wall_ms = 20000;
-	l->memory = 512u << 20;
-	l->output = 64u << 10;
-	l->disk = 128u << 20;
-	l->fsize = 64u << 20;
-}
-
-/* Appends a line of Stockade's own to the compiler output (never mixed into the
- * program's own streams). */
-static void note(struct sbx_buf *b, const char *text)
-{
-	b->truncated = false;
-	b->cap += strlen(text) + 1;
-	sbx_buf_append(b, "\n", b->len ? 1 : 0);
-	sbx_buf_append(b, text, strlen(text));
-}
-
-/*
- * Compiles `code` in a cell of its own. On success returns 0 and leaves the open
- * compile cell in *cc (the caller copies the binary out, then closes it). On a
- * compilation failure returns 0 with *o holding status compile_error; on Stockade's
- * own failure returns -errno with *why.
- */
-static int compile(struct run_env *env, const struct sbx_lang *lang, const char *code,
-		   size_t len, struct sbx_cell *cc, struct sbx_outcome *o, const char **why)
-{
-	struct sbx_limits cl;
-	struct sbx_exec x = { .argv = lang->compile, .envp = cell_env, .stdin_fd = -1,
-			      .merge_stderr = true };
-	int rc;
-
-	compile_limits(&cl);
-	if ((rc = sbx_cell_open(cc, &env->site, &env->sys, &cl, why)) < 0)
-		return rc;
-	if ((rc = sbx_cell_put(cc, lang->source, code, len, 0644, why)) < 0 ||
-	    (rc = sbx_cell_exec(cc, &env->filter, &x, o, why)) < 0) {
-		sbx_cell_close(cc);
-		return rc;
-	}
-	if (o->status == SBX_STATUS_OK)
-		return 0;
-	if (o->status != SBX_STATUS_INTERNAL_ERROR) {
-		if (o->cpu_exceeded || o->wall_exceeded)
-			note(&o->out, "stockade: compilation exceeded its time limit");
-		else if (o->status == SBX_STATUS_MEMORY_LIMIT)
-			note(&o->out, "stockade: compilation exceeded its memory limit");
-		else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
-			note(&o->out, "stockade: compiler output exceeded its limit");
-		o->status = SBX_STATUS_COMPILE_ERROR;
-		/* the program never ran: no exit code or signal of its own */
-		o->exit_code = -1;
-		o->signal = 0;
-	}
-	sbx_cell_close(cc);
-	return 0;
-}
-
-static int print_result(const struct sbx_outcome *o, const struct sbx_buf *compile_out)
-{
-	json_t *r = sbx_result_json(o, compile_out);
+	const struct sbx_outcome *o = &res->o;
+	json_t *r = sbx_result_json(o, res->compiled ? &res->compile_out : NULL);
 	char *s;
 
 	if (!r)
@@ -244,64 +170,14 @@ static int print_result(const struct sbx_outcome *o, const struct sbx_buf *compi
 	free(s);
 	if (fflush(stdout) != 0)
 		return EXIT_FAILED;
+	if (res->leftover)
+		fprintf(stderr, "stockade: warning: a cell's cgroup could not be removed yet; "
+			"the next run in its slot removes it\n");
 	if (o->status == SBX_STATUS_INTERNAL_ERROR) {
 		fprintf(stderr, "stockade: internal error: %s\n", o->message);
 		return EXIT_FAILED;
 	}
 	return EXIT_RESULT;
-}
-
-static int run_program(struct run_env *env, const struct sbx_lang *lang,
-		       const struct sbx_limits *lim, const char *code, size_t len, int stdin_fd)
-{
-	struct sbx_cell cc, rc_cell;
-	struct sbx_outcome co, o;
-	struct sbx_exec x = { .argv = lang->run, .envp = cell_env, .stdin_fd = stdin_fd };
-	const char *why = NULL;
-	bool compiled = sbx_lang_compiled(lang);
-	int rc, ret;
-
-	memset(&co, 0, sizeof(co));
-	if (compiled) {
-		if (compile(env, lang, code, len, &cc, &co, &why) < 0)
-			return fail("%s", "cannot compile", why);
-		if (co.status != SBX_STATUS_OK) {
-			/* the compile step's measurements, and nothing from a program */
-			struct sbx_buf compile_out = co.out;
-
-			memset(&co.out, 0, sizeof(co.out));
-			ret = print_result(&co, &compile_out);
-			sbx_buf_free(&compile_out);
-			sbx_outcome_free(&co);
-			return ret;
-		}
-	}
-	if ((rc = sbx_cell_open(&rc_cell, &env->site, &env->sys, lim, &why)) < 0) {
-		if (compiled) {
-			sbx_cell_close(&cc);
-			sbx_outcome_free(&co);
-		}
-		return fail("%s", "cannot create a cell", why);
-	}
-	if (compiled) {
-		rc = sbx_cell_copy(&rc_cell, lang->binary, &cc, lang->binary, 0755, &why);
-		sbx_cell_close(&cc);
-	} else {
-		rc = sbx_cell_put(&rc_cell, lang->source, code, len, 0644, &why);
-	}
-	if (rc == 0)
-		rc = sbx_cell_exec(&rc_cell, &env->filter, &x, &o, &why);
-	if (sbx_cell_close(&rc_cell) < 0)
-		fprintf(stderr, "stockade: warning: the cell's cgroup could not be removed yet; "
-			"the next run in its slot removes it\n");
-	if (rc < 0) {
-		sbx_outcome_free(&co);
-		return fail("%s", "cannot run the program", why);
-	}
-	ret = print_result(&o, compiled ? &co.out : NULL);
-	sbx_outcome_free(&o);
-	sbx_outcome_free(&co);
-	return ret;
 }
 
 static int parse_limit(const char *opt, const char *val, int rc)
@@ -329,7 +205,8 @@ static int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sbx_limits lim;
-	struct run_env env;
+	struct sbx_runner runner;
+	struct sbx_run_result res;
 	const struct sbx_lang *lang = NULL;
 	const char *code_arg = NULL, *file = NULL, *stdin_path = NULL, *why = NULL;
 	char *code;
@@ -430,18 +307,16 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	rc = EXIT_FAILED;
-	if (sbx_site_from_env(&env.site, &why) < 0) {
-		fail("%s", "bad environment", why);
+	if (sbx_runner_init(&runner, &why) < 0) {
+		fail("%s", "cannot prepare", why);
 		goto out;
 	}
-	if (sbx_cg_detect(&env.site, &env.sys, &why) < 0) {
-		fail("%s", "cgroups", why);
-		goto out;
-	}
-	/* compiled by the first cell's supervisor while that cell mounts */
-	memset(&env.filter, 0, sizeof(env.filter));
-	rc = run_program(&env, lang, &lim, code, len, stdin_fd);
-	sbx_filter_free(&env.filter);
+	if (sbx_run_program(&runner, lang, &lim, code, len, stdin_fd, &res, &why) < 0)
+		rc = fail("%s", "cannot run the program", why);
+	else
+		rc = print_result(&res);
+	sbx_run_result_free(&res);
+	sbx_runner_free(&runner);
 out:
 	if (stdin_fd >= 0)
 		close(stdin_fd);

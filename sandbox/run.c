@@ -1,0 +1,141 @@
+/*
+ * run.c - compile (when needed) and run one program, each step in a fresh cell.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "run.h"
+
+const char *const sbx_cell_env[] = {
+	"PATH=/usr/local/bin:/usr/bin:/bin",
+	"HOME=/mnt/data",
+	"LANG=C.UTF-8",
+	NULL,
+};
+
+int sbx_runner_init(struct sbx_runner *r, const char **why)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = sbx_site_from_env(&r->site, why)) < 0)
+		return rc;
+	return sbx_cg_detect(&r->site, &r->sys, why);
+}
+
+void sbx_runner_free(struct sbx_runner *r)
+{
+	sbx_filter_free(&r->filter);
+}
+
+void sbx_compile_limits(struct sbx_limits *l)
+{
+	sbx_limits_default(l);
+	l->cpu_ms = 10000;
+	l->wall_ms = 20000;
+	l->memory = 512u << 20;
+	l->output = 64u << 10;
+	l->disk = 128u << 20;
+	l->fsize = 64u << 20;
+}
+
+/* Appends a line of Stockade's own to the compiler output (never mixed into the
+ * program's own streams). */
+static void note(struct sbx_buf *b, const char *text)
+{
+	b->truncated = false;
+	b->cap += strlen(text) + 1;
+	sbx_buf_append(b, "\n", b->len ? 1 : 0);
+	sbx_buf_append(b, text, strlen(text));
+}
+
+static void close_cell(struct sbx_cell *c, struct sbx_run_result *res)
+{
+	if (sbx_cell_close(c) < 0)
+		res->leftover = true;
+}
+
+/*
+ * Compiles in a cell of its own. On success returns 0 and leaves the compile cell open
+ * in *cc (the caller copies the binary out, then closes it); on a failed compilation
+ * returns 0 with res->o holding status compile_error and the cell closed.
+ */
+static int compile(struct sbx_runner *r, const struct sbx_lang *lang, const char *code,
+		   size_t len, struct sbx_cell *cc, struct sbx_run_result *res, const char **why)
+{
+	struct sbx_limits cl;
+	struct sbx_exec x = { .argv = lang->compile, .envp = sbx_cell_env, .stdin_fd = -1,
+			      .merge_stderr = true };
+	struct sbx_outcome *o = &res->o;
+	int rc;
+
+	sbx_compile_limits(&cl);
+	if ((rc = sbx_cell_open(cc, &r->site, &r->sys, &cl, why)) < 0)
+		return rc;
+	if ((rc = sbx_cell_put(cc, lang->source, code, len, 0644, why)) < 0 ||
+	    (rc = sbx_cell_exec(cc, &r->filter, &x, o, why)) < 0) {
+		close_cell(cc, res);
+		return rc;
+	}
+	/* the compiler's output is the compile output, never the program's */
+	res->compile_out = o->out;
+	sbx_buf_init(&o->out, 0);
+	if (o->status == SBX_STATUS_OK)
+		return 0;
+	if (o->status != SBX_STATUS_INTERNAL_ERROR) {
+		if (o->cpu_exceeded || o->wall_exceeded)
+			note(&res->compile_out, "stockade: compilation exceeded its time limit");
+		else if (o->status == SBX_STATUS_MEMORY_LIMIT)
+			note(&res->compile_out, "stockade: compilation exceeded its memory limit");
+		else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
+			note(&res->compile_out, "stockade: compiler output exceeded its limit");
+		o->status = SBX_STATUS_COMPILE_ERROR;
+		/* the program never ran: no exit code or signal of its own */
+		o->exit_code = -1;
+		o->signal = 0;
+		sbx_buf_free(&o->err);
+		sbx_buf_init(&o->err, 0);
+	}
+	close_cell(cc, res);
+	return 0;
+}
+
+int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
+		    const struct sbx_limits *lim, const char *code, size_t len, int stdin_fd,
+		    struct sbx_run_result *res, const char **why)
+{
+	struct sbx_cell cc, cell;
+	struct sbx_exec x = { .argv = lang->run, .envp = sbx_cell_env, .stdin_fd = stdin_fd };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->compiled = sbx_lang_compiled(lang);
+	if (res->compiled) {
+		if ((rc = compile(r, lang, code, len, &cc, res, why)) < 0)
+			return rc;
+		if (res->o.status != SBX_STATUS_OK)
+			return 0;	/* compile_error (or the compile cell's internal error) */
+		sbx_outcome_free(&res->o);
+	}
+	if ((rc = sbx_cell_open(&cell, &r->site, &r->sys, lim, why)) < 0) {
+		if (res->compiled)
+			close_cell(&cc, res);
+		return rc;
+	}
+	if (res->compiled) {
+		rc = sbx_cell_copy(&cell, lang->binary, &cc, lang->binary, 0755, why);
+		close_cell(&cc, res);
+	} else {
+		rc = sbx_cell_put(&cell, lang->source, code, len, 0644, why);
+	}
+	if (rc == 0)
+		rc = sbx_cell_exec(&cell, &r->filter, &x, &res->o, why);
+	close_cell(&cell, res);
+	return rc;
+}
+
+void sbx_run_result_free(struct sbx_run_result *res)
+{
+	sbx_outcome_free(&res->o);
+	sbx_buf_free(&res->compile_out);
+}

@@ -1,0 +1,138 @@
+/*
+ * The compile-then-run path (sbx_run_program), including HOSTILE.md row 4: a daemon
+ * started while compiling must not survive the compilation.
+ *
+ * Plain C source cannot make gcc start a process, so the hostile compiler here is a
+ * language of the test's own whose "compiler" leaves daemons behind (setsid, double
+ * fork, nohup) before producing its binary: the same code path the CLI's C and C++
+ * take. Needs root (cells); skips otherwise.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "tap.h"
+
+#define UID_BASE 906000
+#define UID_COUNT 8
+
+/* Processes on the host running as one of this test's cell uids. */
+static int cell_processes(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300];
+		struct stat st;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s", e->d_name);
+		if (stat(path, &st) == 0 && st.st_uid >= UID_BASE && st.st_uid < UID_BASE + UID_COUNT)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int cell_groups(void)
+{
+	static const char *const ctl[] = { "memory", "pids", "cpu", "cpuacct" };
+	int n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char path[256];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/stockade-test-run", ctl[i]);
+		if (!(d = opendir(path)))
+			continue;
+		while ((e = readdir(d)))
+			n += !strncmp(e->d_name, "cell-", 5);
+		closedir(d);
+	}
+	return n;
+}
+
+#define DAEMONS "setsid sleep 300 & (sleep 300 &) & nohup sleep 300 >/dev/null 2>&1 & " \
+		"echo compiling; "
+
+int main(void)
+{
+	struct sbx_lang daemon_cc = {
+		.name = "daemon-cc", .source = "main.sh", .binary = "main",
+		.compile = { "/usr/bin/bash", "-c", DAEMONS "cp main.sh main && chmod 755 main" },
+		.run = { "/mnt/data/main" },
+	};
+	struct sbx_lang daemon_cc_fails = daemon_cc;
+	static const char src[] = "#!/bin/sh\necho hello from the binary\n";
+	char state[] = "/tmp/stockade-run-XXXXXX", base[16], count[16];
+	struct sbx_runner r;
+	struct sbx_run_result res;
+	struct sbx_limits l;
+	const char *why = NULL;
+	int rc;
+
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP cells need root\n");
+		return 0;
+	}
+	daemon_cc_fails.compile[2] = DAEMONS "echo 'main.c:1: error: no' >&2; exit 1";
+	snprintf(base, sizeof(base), "%d", UID_BASE);
+	snprintf(count, sizeof(count), "%d", UID_COUNT);
+	setenv("STOCKADE_STATE_DIR", mkdtemp(state), 1);
+	setenv("STOCKADE_CGROUP_PARENT", "stockade-test-run", 1);
+	setenv("STOCKADE_UID_BASE", base, 1);
+	setenv("STOCKADE_UID_COUNT", count, 1);
+	plan(12);
+	ok(sbx_runner_init(&r, &why) == 0, "runner (%s)", why ? why : "ok");
+	sbx_limits_default(&l);
+
+	/* a compiler that leaves daemons, then succeeds */
+	rc = sbx_run_program(&r, &daemon_cc, &l, src, sizeof(src) - 1, -1, &res, &why);
+	ok(rc == 0 && res.o.status == SBX_STATUS_OK, "compiled and ran (status %s, %s)",
+	   sbx_status_name(res.o.status), rc ? why : res.o.message);
+	ok(res.compiled && res.compile_out.data && strstr(res.compile_out.data, "compiling"),
+	   "the compiler's output is the compile output");
+	is_str(res.o.out.data, "hello from the binary\n", "the binary ran in its own cell");
+	is_int(cell_processes(), 0, "no daemon of the compile step survives it");
+	is_int(cell_groups(), 0, "no cgroup of either cell is left");
+	sbx_run_result_free(&res);
+
+	/* a compiler that leaves daemons, then fails */
+	rc = sbx_run_program(&r, &daemon_cc_fails, &l, src, sizeof(src) - 1, -1, &res, &why);
+	ok(rc == 0 && res.o.status == SBX_STATUS_COMPILE_ERROR, "compile_error (status %s)",
+	   sbx_status_name(res.o.status));
+	ok(res.compile_out.data && strstr(res.compile_out.data, "error: no"),
+	   "the compiler's message is kept");
+	ok(res.o.exit_code == -1 && res.o.signal == 0 && res.o.out.len == 0,
+	   "no exit code, signal or output of a program that never ran");
+	is_int(cell_processes(), 0, "no daemon of the failed compilation survives");
+	is_int(cell_groups(), 0, "no cgroup is left");
+	sbx_run_result_free(&res);
+
+	/* the real thing, for comparison: gcc */
+	rc = sbx_run_program(&r, sbx_lang_find("c"), &l, "int main(void){return 7;}", 25, -1,
+			     &res, &why);
+	ok(rc == 0 && res.o.status == SBX_STATUS_RUNTIME_ERROR && res.o.exit_code == 7,
+	   "gcc compiles and the binary runs (exit %d)", res.o.exit_code);
+	sbx_run_result_free(&res);
+	sbx_runner_free(&r);
+	for (int i = 0; i < 4; i++) {
+		static const char *const ctl[] = { "memory", "pids", "cpu", "cpuacct" };
+		char path[256];
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/stockade-test-run", ctl[i]);
+		rmdir(path);
+	}
+	return done_testing();
+}
