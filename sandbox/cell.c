@@ -559,7 +559,9 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	if (chdir("/mnt/data") < 0)
 		child_fail(fd, "chdir /mnt/data");
 
-	child = fork();
+	/* vfork: no copy of an address space the program replaces at once; program()
+	 * only moves descriptors and execs, or reports and _exits */
+	child = vfork();
 	if (child < 0)
 		child_fail(fd, "fork program");
 	if (child == 0)
@@ -791,13 +793,54 @@ static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
 	sched_setaffinity(helper, sizeof(other), &other);
 }
 
+/* The go message: one byte and the descriptors that enter the cgroup. */
+static int send_go(int sock, const int *fds, int n)
+{
+	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)];
+	struct iovec iov = { .iov_base = "g", .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
+			     .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
+	struct cmsghdr *cm;
+
+	memset(buf, 0, sizeof(buf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n);
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+/* Receives the go message; returns the number of descriptors, or -1 (EOF: no go). */
+static int recv_go(int sock, int fds[SBX_CG_MAXHIER])
+{
+	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)], b;
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
+			     .msg_controllen = sizeof(buf) };
+	struct cmsghdr *cm;
+	ssize_t r;
+
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r != 1 || b != 'g' || (mh.msg_flags & MSG_CTRUNC))
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(fds, CMSG_DATA(cm), cm->cmsg_len - CMSG_LEN(0));
+	return (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+}
+
 /*
  * The helper: a child of the supervisor that lives only while a cell starts.
  *
  * It first makes the cell's network namespace (the costliest namespace, ~0.5 ms) and
  * brings its loopback up, while the supervisor creates the cgroup. The namespace is
  * owned by the host's user namespace, so nothing in the cell can reconfigure it. When
- * the supervisor says the group is ready, the helper enters it (sbx_cg_enter) and
+ * the supervisor says the group is ready (sending the descriptors to enter it, which
+ * it opened meanwhile), the helper enters it (sbx_cg_enter) and
  * clones init with the remaining namespaces and CLONE_PARENT, so init is born inside
  * the group, in that network namespace, as the supervisor's own child. It reports
  * init's pid, writes init's id maps, releases init (the first byte on the sync pipe),
@@ -807,17 +850,16 @@ static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
 static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 {
 	const struct sbx_cell *c = sp->cell;
-	char b;
+	int fds[SBX_CG_MAXHIER], n, cgfd;
 	pid_t p;
-	int cgfd;
 
 	move_off_supervisor_cpu(sp, 0);
 	if (unshare(CLONE_NEWNET) < 0)
 		child_fail(sp->fail_wr, "new network namespace");
 	loopback_up(sp->fail_wr);
-	if (read(go_rd, &b, 1) != 1)
+	if ((n = recv_go(go_rd, fds)) < 0)
 		_exit(0);	/* the supervisor gave up: no cell */
-	cgfd = sbx_cg_enter(c->sys, c->cg_name);
+	cgfd = sbx_cg_enter(c->sys, fds, n);
 	if (cgfd < 0) {
 		errno = -cgfd;
 		child_fail(sp->fail_wr, "enter the cell's cgroup");
@@ -862,13 +904,13 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_filter *f,
 			pid_t *helper_out, bool *released, const char **why)
 {
-	int go[2], pp[2], rc;
+	int go[2], pp[2], fds[SBX_CG_MAXHIER], n, rc;
 	pid_t helper, pid;
 
 	*helper_out = 0;
 	*released = false;
-	if (pipe2(go, O_CLOEXEC) < 0) {
-		*why = "pipe";
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0) {
+		*why = "socketpair";
 		return -errno;
 	}
 	if (pipe2(pp, O_CLOEXEC) < 0) {
@@ -899,7 +941,17 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_f
 		return rc;
 	}
 	c->cg_made = true;
-	if (write(go[1], "g", 1) != 1) {
+	n = sbx_cg_entry_fds(&c->cg, fds);
+	if (n < 0) {
+		close(go[1]);
+		close(pp[0]);
+		*why = "cannot open the cell's cgroup for entry";
+		return n;
+	}
+	rc = send_go(go[1], fds, n);
+	while (n-- > 0)
+		close(fds[n]);
+	if (rc < 0) {
 		pid = -ECHILD;
 	} else {
 		char k;

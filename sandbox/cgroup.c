@@ -364,26 +364,36 @@ undo:
 	return rc;
 }
 
-int sbx_cg_enter(const struct sbx_cg_sys *sys, const char *name)
+int sbx_cg_entry_fds(const struct sbx_cgroup *cg, int fds[SBX_CG_MAXHIER])
 {
-	char path[512];
+	int n = cg->sys->version == SBX_CG_V2 ? 1 : cg->sys->nhier;
 
-	if (sys->version == SBX_CG_V2) {
-		int fd;
+	for (int h = 0; h < n; h++) {
+		fds[h] = cg->sys->version == SBX_CG_V2 ?
+			 fcntl(cg->dir_fd[h], F_DUPFD_CLOEXEC, 0) :
+			 openat(cg->dir_fd[h], "tasks", O_WRONLY | O_CLOEXEC);
+		if (fds[h] < 0) {
+			int e = errno;
 
-		snprintf(path, sizeof(path), "%s/%s/%s", sys->hier[0].path, sys->parent, name);
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		return fd < 0 ? -errno : fd;
+			while (h-- > 0)
+				close(fds[h]);
+			return -e;
+		}
 	}
-	for (int h = 0; h < sys->nhier; h++) {
-		int rc;
+	return n;
+}
 
-		snprintf(path, sizeof(path), "%s/%s/%s/tasks", sys->hier[h].path, sys->parent, name);
+int sbx_cg_enter(const struct sbx_cg_sys *sys, const int *fds, int n)
+{
+	if (sys->version == SBX_CG_V2)
+		return n == 1 ? fds[0] : -EINVAL;
+	if (n != sys->nhier)
+		return -EINVAL;
+	for (int h = 0; h < n; h++)
 		/* "0" in tasks: this thread only, which the kernel moves without the
 		 * threadgroup lock and its RCU grace period */
-		if ((rc = sbx_write_file(path, "0")) < 0)
-			return rc;
-	}
+		if (write(fds[h], "0", 1) != 1)
+			return -errno;
 	return 0;
 }
 

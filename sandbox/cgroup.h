@@ -7,9 +7,10 @@
  *
  * A process must be inside its cell's group before any user code runs, without paying
  * the ~10 ms RCU stall of writing another process's pid into cgroup.procs. The cell is
- * therefore born inside its group (sbx_cg_enter): on v2 by clone3(CLONE_INTO_CGROUP);
- * on v1 its parent, a short-lived helper, first moves itself with "0" into each
- * hierarchy's "tasks", which the kernel does without the threadgroup lock.
+ * therefore born inside its group (sbx_cg_entry_fds, sbx_cg_enter): on v2 by
+ * clone3(CLONE_INTO_CGROUP); on v1 its parent, a short-lived helper, first moves itself
+ * with "0" into each hierarchy's "tasks", which the kernel does without the
+ * threadgroup lock.
  */
 #ifndef SBX_CGROUP_H
 #define SBX_CGROUP_H
@@ -76,13 +77,19 @@ int sbx_cg_create(const struct sbx_cg_sys *sys, const char *name, const struct s
 		  unsigned need, struct sbx_cgroup *cg, const char **why);
 
 /*
- * Prepares the calling process so that its next child is born in the group `name`
- * (under sys->parent): on v1 moves the calling single-threaded process into every
- * hierarchy of the group and returns 0; on v2 returns an O_DIRECTORY fd of the group
- * for clone3(CLONE_INTO_CGROUP). Works by path, so a process forked before the group
- * was created can use it; allocates nothing (safe after fork). Returns -errno on error.
+ * Opens what another process needs to have its next child born in the group: on v1
+ * each hierarchy's "tasks" for writing, on v2 the group's directory. Fills fds and
+ * returns how many, or -errno (nothing left open).
  */
-int sbx_cg_enter(const struct sbx_cg_sys *sys, const char *name);
+int sbx_cg_entry_fds(const struct sbx_cgroup *cg, int fds[SBX_CG_MAXHIER]);
+
+/*
+ * With the descriptors of sbx_cg_entry_fds (received by a process forked before the
+ * group existed): on v1 moves the calling single-threaded process into the group and
+ * returns 0; on v2 returns the directory fd for clone3(CLONE_INTO_CGROUP). Allocates
+ * nothing (safe after fork). Returns -errno on error.
+ */
+int sbx_cg_enter(const struct sbx_cg_sys *sys, const int *fds, int n);
 
 /* CPU time used by the group so far, in nanoseconds. Returns 0 or -errno. */
 int sbx_cg_cpu_ns(const struct sbx_cgroup *cg, uint64_t *ns);
