@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <linux/netlink.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
@@ -25,11 +26,13 @@
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
 		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
-#define DENY(name, why)		{ #name, SBX_MATCH_ALL, 0, 0, 0, EPERM, false, why }
-#define DENY_OPT(name, why)	{ #name, SBX_MATCH_ALL, 0, 0, 0, EPERM, true, why }
+#define DENY(name, why)		{ #name, SBX_MATCH_ALL, { { 0 } }, 0, EPERM, false, why }
+#define DENY_OPT(name, why)	{ #name, SBX_MATCH_ALL, { { 0 } }, 0, EPERM, true, why }
 /* a call whose argument `arg`, masked, equals `val` */
 #define DENY_ARG(name, arg, mask, val, why) \
-	{ #name, SBX_MATCH_MASKED_EQ, arg, mask, val, EPERM, false, why }
+	{ #name, SBX_MATCH_MASKED_EQ, { { arg, mask, val } }, 1, EPERM, false, why }
+/* the same for an int argument: only the low 32 bits count, as for the kernel */
+#define DENY_INT(name, arg, val, why) DENY_ARG(name, arg, 0xffffffffUL, val, why)
 
 const struct sbx_filter_rule sbx_filter_rules[] = {
 	/* The file system view is fixed when the cell starts. */
@@ -48,9 +51,9 @@ const struct sbx_filter_rule sbx_filter_rules[] = {
 	/* Namespaces: a new user namespace is the usual first step of kernel exploits. */
 	DENY(unshare, "no new namespaces: they unlock privileged kernel code paths"),
 	DENY(setns, "no entering other namespaces"),
-	{ "clone", SBX_MATCH_BITS_ANY, 0, NS_FLAGS, 0, EPERM, false,
+	{ "clone", SBX_MATCH_BITS_ANY, { { 0, NS_FLAGS, 0 } }, 1, EPERM, false,
 	  "fork and threads are fine; clone into new namespaces is not" },
-	{ "clone3", SBX_MATCH_ALL, 0, 0, 0, ENOSYS, true,
+	{ "clone3", SBX_MATCH_ALL, { { 0 } }, 0, ENOSYS, true,
 	  "its flags live in memory seccomp cannot read; ENOSYS makes libc fall back to clone" },
 
 	/* Other processes' memory and descriptors. */
@@ -114,16 +117,20 @@ const struct sbx_filter_rule sbx_filter_rules[] = {
 	DENY_ARG(mknodat, 2, S_IFMT, S_IFBLK, "block devices"),
 	DENY_ARG(mknodat, 2, S_IFMT, S_IFSOCK, "socket files"),
 
-	/* Sockets to other machines or devices. */
-	DENY_ARG(socket, 0, ~0UL, AF_VSOCK,
+	/* Sockets to other machines, devices or the host's kernel events. */
+	DENY_INT(socket, 0, AF_VSOCK,
 		 "virtio sockets reach the hypervisor, outside the network namespace"),
-	DENY_ARG(socket, 0, ~0UL, AF_PACKET, "raw packet sockets; frequent source of kernel bugs"),
+	DENY_INT(socket, 0, AF_PACKET, "raw packet sockets; frequent source of kernel bugs"),
+	{ "socket", SBX_MATCH_MASKED_EQ,
+	  { { 0, 0xffffffffUL, AF_NETLINK }, { 2, 0xffffffffUL, NETLINK_KOBJECT_UEVENT } }, 2,
+	  EPERM, false,
+	  "kernel uevents: the cell's network namespace belongs to the host's user "
+	  "namespace, so it would hear the host's device events" },
 
-	/* Terminals. The kernel compares ioctl requests as 32 bits: mask the upper half. */
-	DENY_ARG(ioctl, 1, 0xffffffffUL, TIOCSTI,
-		 "pushes input into a terminal: an escape through any inherited tty"),
-	DENY_ARG(ioctl, 1, 0xffffffffUL, TIOCLINUX,
-		 "virtual console control, also able to inject input"),
+	/* Terminals. */
+	DENY_INT(ioctl, 1, TIOCSTI, "pushes input into a terminal: an escape through any "
+		 "inherited tty"),
+	DENY_INT(ioctl, 1, TIOCLINUX, "virtual console control, also able to inject input"),
 };
 
 const size_t sbx_filter_nrules = sizeof(sbx_filter_rules) / sizeof(sbx_filter_rules[0]);
@@ -135,18 +142,25 @@ static int add_rule(scmp_filter_ctx ctx, const struct sbx_filter_rule *r, int nr
 	switch (r->match) {
 	case SBX_MATCH_ALL:
 		return seccomp_rule_add(ctx, act, nr, 0);
-	case SBX_MATCH_MASKED_EQ:
-		return seccomp_rule_add(ctx, act, nr, 1,
-					SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->mask, r->value));
+	case SBX_MATCH_MASKED_EQ: {
+		struct scmp_arg_cmp cmp[2];
+
+		if (r->ncond < 1 || r->ncond > 2)
+			return -EINVAL;
+		for (unsigned i = 0; i < r->ncond; i++)
+			cmp[i] = SCMP_CMP(r->cond[i].arg, SCMP_CMP_MASKED_EQ, r->cond[i].mask,
+					  r->cond[i].value);
+		return seccomp_rule_add_array(ctx, act, nr, r->ncond, cmp);
+	}
 	case SBX_MATCH_BITS_ANY:
 		/* "any bit of the mask" is one rule per bit */
 		for (unsigned long bit = 1; bit; bit <<= 1) {
 			int rc;
 
-			if (!(r->mask & bit))
+			if (!(r->cond[0].mask & bit))
 				continue;
 			rc = seccomp_rule_add(ctx, act, nr, 1,
-					      SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, bit, bit));
+					      SCMP_CMP(r->cond[0].arg, SCMP_CMP_MASKED_EQ, bit, bit));
 			if (rc < 0)
 				return rc;
 		}

@@ -17,16 +17,24 @@
 
 enum sbx_filter_match {
 	SBX_MATCH_ALL,		/* every call */
-	SBX_MATCH_BITS_ANY,	/* args[arg] has any bit of `mask` (clone flags) */
-	SBX_MATCH_MASKED_EQ,	/* (args[arg] & mask) == value (family, request, type) */
+	SBX_MATCH_BITS_ANY,	/* args[cond[0].arg] has any bit of cond[0].mask (clone) */
+	SBX_MATCH_MASKED_EQ,	/* every cond: (args[arg] & mask) == value */
+};
+
+/* One comparison of an argument. Arguments the kernel reads as int (socket family,
+ * ioctl request, mknod mode) must be masked to 32 bits: seccomp sees the whole
+ * register, and upper bits the kernel ignores would otherwise slip past a rule. */
+struct sbx_filter_cond {
+	unsigned arg;
+	unsigned long mask;
+	unsigned long value;
 };
 
 struct sbx_filter_rule {
 	const char *syscall;
 	enum sbx_filter_match match;
-	unsigned arg;
-	unsigned long mask;
-	unsigned long value;
+	struct sbx_filter_cond cond[2];
+	unsigned ncond;
 	int err;		/* errno returned instead of running the call */
 	bool optional;		/* absent on some architectures or kernels */
 	const char *why;

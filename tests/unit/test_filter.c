@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <linux/netlink.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,7 +81,7 @@ int main(void)
 	const char *why = NULL;
 	bool reasons = true, resolves = true;
 
-	plan(19);
+	plan(23);
 	{
 		bool all = true;
 
@@ -118,6 +119,19 @@ int main(void)
 	       "socket(AF_VSOCK) -> EPERM");
 	is_int(errno_under_filter(&f, SYS_socket, AF_PACKET, SOCK_RAW, 0), EPERM,
 	       "socket(AF_PACKET) -> EPERM");
+	/* upper bits of an int argument: seccomp sees them, the kernel does not */
+	is_int(errno_under_filter(&f, SYS_socket, AF_VSOCK | (1L << 32), SOCK_STREAM, 0), EPERM,
+	       "socket(AF_VSOCK | 1<<32) -> EPERM");
+	is_int(errno_under_filter(&f, SYS_socket, AF_PACKET | (1L << 40), SOCK_RAW, 0), EPERM,
+	       "socket(AF_PACKET | 1<<40) -> EPERM");
+	is_int(errno_under_filter(&f, SYS_socket, AF_NETLINK | (1L << 32), SOCK_DGRAM,
+				  NETLINK_KOBJECT_UEVENT | (1L << 33)), EPERM,
+	       "socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT) with upper bits -> EPERM");
+	{
+		int e = errno_under_filter(&f, SYS_socket, AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE);
+
+		ok(e == 0, "socket(AF_NETLINK, NETLINK_ROUTE) still allowed (errno %d)", e);
+	}
 	{
 		int e = errno_under_filter(&f, SYS_socket, AF_UNIX, SOCK_STREAM, 0);
 
