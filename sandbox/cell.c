@@ -96,6 +96,7 @@ struct fail_msg {
 struct spawn {
 	const struct sbx_cell *cell;
 	int sync_wr;		/* the helper's copy: it releases init */
+	int go_rd, pid_wr;	/* the helper's channels to the supervisor */
 	cpu_set_t cpus;		/* the supervisor's CPU affinity, which the program gets */
 	bool pin_helper;	/* run the helper on another CPU than the supervisor's */
 	int supervisor_cpu;
@@ -106,6 +107,18 @@ struct spawn {
 	int out_wr;
 	int err_wr;
 };
+
+/* The supervisor's argv (see sbx_cell_hide_argv): init overwrites its own copy. */
+static char *argv_area;
+static size_t argv_len;
+
+void sbx_cell_hide_argv(int argc, char **argv)
+{
+	if (argc < 1 || !argv[0])
+		return;
+	argv_area = argv[0];
+	argv_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
+}
 
 const char *sbx_status_name(enum sbx_status s)
 {
@@ -176,6 +189,46 @@ static _Noreturn void child_fail(int fd, const char *what)
 	_exit(127);
 }
 
+/* Closes every descriptor but the n in keep (negative entries are ignored). No
+ * allocation: safe after fork. */
+static void close_all_but(int *keep, int n)
+{
+	int next = 0;
+
+	/* insertion sort: n is small */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < next)
+			continue;
+		if (keep[i] > next)
+			syscall(SYS_close_range, (unsigned)next, (unsigned)keep[i] - 1, 0);
+		next = keep[i] + 1;
+	}
+	syscall(SYS_close_range, (unsigned)next, ~0U, 0);
+}
+
+/* Keeps what init and the program need from the supervisor, and nothing else: not
+ * its stdio, not the slot lock, not the read ends of its own pipes. With helper set,
+ * also what the helper needs. */
+static void close_inherited(const struct spawn *sp, bool helper)
+{
+	int keep[10] = { sp->sync_rd, sp->fail_wr, sp->status_wr, sp->out_wr, sp->err_wr,
+			 sp->x->stdin_fd, sp->cell->data_fd, -1, -1, -1 };
+
+	if (helper) {
+		keep[7] = sp->sync_wr;
+		keep[8] = sp->go_rd;
+		keep[9] = sp->pid_wr;
+	}
+	close_all_but(keep, 10);
+}
+
 static void mkdir_or_fail(int fd, const char *path, mode_t mode)
 {
 	if (mkdir(path, mode) < 0 && errno != EEXIST)
@@ -237,11 +290,21 @@ static unsigned long atime_flags(const char *path)
 	return fl;
 }
 
-/* Binds a host directory read-only, nosuid, nodev at `to` (relative to the new root). */
+/* Binds a host directory read-only, nosuid, nodev at `to` (relative to the new root),
+ * every mount below it included. */
 static void bind_ro(int fd, const char *from, const char *to)
 {
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+	};
+
 	if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
 		child_fail(fd, to);
+	if (syscall(SYS_mount_setattr, AT_FDCWD, to, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+		return;
+	if (errno != ENOSYS)
+		child_fail(fd, to);
+	/* before Linux 5.12: the top mount only */
 	if (mount(NULL, to, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
 		  atime_flags(from), NULL) < 0)
 		child_fail(fd, to);
@@ -483,6 +546,16 @@ static _Noreturn void cell_init(const struct spawn *sp)
 
 	/* if the supervisor dies from here on, so does the cell */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* nothing of the helper's or the supervisor's: then EOF on sync means "gone" */
+	close_inherited(sp, false);
+	/* a session of its own: kill(0, SIGCONT) and the like stay inside the cell */
+	if (setsid() < 0)
+		child_fail(fd, "setsid");
+	/* /proc/1/cmdline would show the supervisor's arguments */
+	if (argv_area) {
+		memset(argv_area, 0, argv_len);
+		strncpy(argv_area, "stockade-init", argv_len - 1);
+	}
 	/* the helper may have been pinned to one CPU: the program gets what we had */
 	if (sp->pin_helper && sched_setaffinity(0, sizeof(sp->cpus), &sp->cpus) < 0)
 		child_fail(fd, "restore CPU affinity");
@@ -851,8 +924,14 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 {
 	const struct sbx_cell *c = sp->cell;
 	int fds[SBX_CG_MAXHIER], n, cgfd;
+	struct spawn s = *sp;
 	pid_t p;
 
+	/* init is cloned from here and starts from this copy */
+	s.go_rd = go_rd;
+	s.pid_wr = pid_wr;
+	sp = &s;
+	close_inherited(sp, true);
 	move_off_supervisor_cpu(sp, 0);
 	if (unshare(CLONE_NEWNET) < 0)
 		child_fail(sp->fail_wr, "new network namespace");
@@ -981,7 +1060,11 @@ close_go:
 	return rc;
 }
 
-/* Reads what is available on a pipe into a capped buffer. Returns false at EOF. */
+/*
+ * Reads what is available on a pipe into a capped buffer. Returns false at EOF. Stops
+ * at once when the cap is passed, so that a writer keeping the pipe full cannot hold
+ * the supervisor here instead of being killed.
+ */
 static bool pump(int fd, struct sbx_buf *b, bool *over)
 {
 	char chunk[65536];
@@ -990,8 +1073,10 @@ static bool pump(int fd, struct sbx_buf *b, bool *over)
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 
 		if (n > 0) {
-			if (sbx_buf_append(b, chunk, (size_t)n) != 0)
+			if (sbx_buf_append(b, chunk, (size_t)n) != 0) {
 				*over = true;
+				return true;
+			}
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -1091,6 +1176,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		goto close_status;
 	if (pipe2(err, O_CLOEXEC) < 0)
 		goto close_out;
+	/* failure records are read when they are there, never waited for */
+	fcntl(fail[0], F_SETFL, O_NONBLOCK);
 
 	sp.cell = c;
 	sp.supervisor_cpu = sched_getcpu();
@@ -1137,20 +1224,22 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	*why = NULL;
 	if (!released || pidfd < 0 || send_filter(sync[1], f, why) < 0) {
 		struct fail_msg m;
+		int e = errno;
 
-		if (!released && read(fail[0], &m, sizeof(m)) == sizeof(m)) {
-			m.what[sizeof(m.what) - 1] = '\0';
-			snprintf(o->message, sizeof(o->message), "%s: %s", m.what,
-				 strerror(m.err));
-		} else {
-			snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
-				 *why ? *why : strerror(errno));
-		}
+		/* init first: once it is gone, whatever it or the helper reported is there */
 		kill(init, SIGKILL);
 		while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
 			;
 		if (pidfd >= 0)
 			close(pidfd);
+		if (read(fail[0], &m, sizeof(m)) == sizeof(m)) {
+			m.what[sizeof(m.what) - 1] = '\0';
+			snprintf(o->message, sizeof(o->message), "%s: %s", m.what,
+				 strerror(m.err));
+		} else {
+			snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
+				 *why ? *why : released ? strerror(e) : "the helper failed");
+		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
 		goto reap_helper;
 	}
@@ -1238,7 +1327,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 					kill_cell(c, init);
 					killed = true;
 				}
-			} else {
+			} else if (r == 0) {
 				fail_open = false;	/* EOF: the program was exec'd */
 			}
 		}

@@ -101,6 +101,13 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 /* Releases the outcome's buffers. */
 void sbx_outcome_free(struct sbx_outcome *o);
 
+/*
+ * Makes every cell's init overwrite its copy of the supervisor's argv, which
+ * /proc/1/cmdline would otherwise show inside the cell. Call once from main(). The
+ * supervisor must also ignore SIGPIPE: a cell that dies early closes pipes it writes.
+ */
+void sbx_cell_hide_argv(int argc, char **argv);
+
 /* Kills what is left and releases everything. Returns 0, or -errno when the cgroup
  * could not be removed (it is then cleared by the next holder of the slot). */
 int sbx_cell_close(struct sbx_cell *c);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +337,9 @@ static int cmd_check(void)
 
 int main(int argc, char **argv)
 {
+	/* a cell that dies early closes the pipes we write: EPIPE, not death */
+	signal(SIGPIPE, SIG_IGN);
+	sbx_cell_hide_argv(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

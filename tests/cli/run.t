@@ -212,6 +212,50 @@ def main():
     ok(rc == 1 and "slot" in err, "all uid slots busy: exit 1 with a clear message", err)
     holder.communicate(timeout=30)
 
+    # the cell has a session of its own: kill(0, SIGCONT) reaches nothing outside. The
+    # wrapper leads the process group stockade runs in, and reports any SIGCONT.
+    wrapper = ("import signal, subprocess, sys\n"
+               "got = []\n"
+               "signal.signal(signal.SIGCONT, lambda *a: got.append(1))\n"
+               "subprocess.run([sys.argv[1], 'run', '--lang', 'bash', '-c', "
+               "'kill -CONT 0; kill -CONT -1; echo sid=$(ps -o sid= -p $$)'], stdout=subprocess.DEVNULL)\n"
+               "print('SIGCONT reached the host' if got else 'nothing reached the host')\n")
+    p = subprocess.run([sys.executable, "-c", wrapper, BIN], capture_output=True, timeout=60,
+                       start_new_session=True)
+    ok(p.stdout.decode().strip() == "nothing reached the host",
+       "kill(0, SIGCONT) in the cell does not reach the supervisor's process group",
+       p.stdout.decode() + p.stderr.decode())
+    rc, r, err = result(["--lang", "bash", "-c", "echo $(ps -o sid= -p $$) $(ps -o pgid= -p $$)"])
+    ok(rc == 0 and r and r["stdout"].split() == ["1", "1"], "the program's session and group are the cell's own",
+       json.dumps(r) if r else err)
+
+    # init keeps nothing of the supervisor's: only its status pipe
+    run_p = subprocess.Popen([BIN, "run", "--lang", "bash", "-c", "sleep 1"], stdout=subprocess.PIPE,
+                             env=dict(os.environ, **iso))
+    init_fds = None
+    for _ in range(100):
+        time.sleep(0.02)
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % pid) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                if ppid == run_p.pid and os.stat("/proc/" + pid).st_uid >= 900000:
+                    init_fds = sorted(int(x) for x in os.listdir("/proc/%s/fd" % pid))
+            except (OSError, ValueError, IndexError):
+                pass
+        if init_fds is not None:
+            break
+    run_p.communicate(timeout=30)
+    ok(init_fds is not None and len(init_fds) == 1,
+       "the cell's init holds exactly one descriptor, its status pipe (%s)" % init_fds)
+
+    # /proc/1/cmdline in the cell does not show the supervisor's arguments
+    rc, r, err = result(["--time", "4.321", "-c", "print(open('/proc/1/cmdline','rb').read())"])
+    ok(rc == 0 and r and "4.321" not in r["stdout"] and "stockade-init" in r["stdout"],
+       "the supervisor's argv is not visible as /proc/1/cmdline", json.dumps(r) if r else err)
+
     # Stockade's own failures exit 1 with a message (and never pretend a result)
     rc, out, err = run(["run", "-c", "1"], env={"STOCKADE_CGROUP_ROOT": "/nonexistent"})
     ok(rc == 1 and "cgroup" in err, "no cgroup file system: exit 1, says so", err)
