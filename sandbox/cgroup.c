@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -142,8 +143,22 @@ int sbx_cg_detect(const struct sbx_site *site, struct sbx_cg_sys *sys, const cha
 	return 0;
 }
 
-/* Every pid listed in <dirfd>/cgroup.procs gets SIGKILL. Returns how many were listed. */
-static int kill_listed(int dirfd)
+/* Is the process (already pinned by a pidfd) in the group <parent>/<name>? */
+static bool in_group(pid_t pid, const char *parent, const char *name)
+{
+	char path[64], buf[4096], want[300];
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	snprintf(want, sizeof(want), ":/%s/%s\n", parent, name);
+	return sbx_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
+}
+
+/*
+ * Every process listed in <dirfd>/cgroup.procs gets SIGKILL. A pid read from the list
+ * could be reused before it is signalled, so each is pinned with a pidfd first and
+ * signalled only if that process is still in the group. Returns how many were listed.
+ */
+static int kill_listed(int dirfd, const char *parent, const char *name)
 {
 	char buf[8192], *p, *end;
 	ssize_t n = sbx_read_fileat(dirfd, "cgroup.procs", buf, sizeof(buf));
@@ -153,15 +168,21 @@ static int kill_listed(int dirfd)
 		return 0;
 	for (p = buf; *p; p = end) {
 		long pid = strtol(p, &end, 10);
+		int pfd;
 
 		if (end == p)
 			break;
-		if (pid > 0) {
-			kill((pid_t)pid, SIGKILL);
-			count++;
-		}
 		while (*end == '\n')
 			end++;
+		if (pid <= 0)
+			continue;
+		count++;
+		pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+		if (pfd < 0)
+			continue;	/* gone already */
+		if (in_group((pid_t)pid, parent, name))
+			syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+		close(pfd);
 	}
 	return count;
 }
@@ -191,12 +212,23 @@ static int remove_group(const struct sbx_cg_sys *sys, int parent_fd, const char 
 		if (fd >= 0) {
 			if (sys->version == SBX_CG_V2)
 				sbx_write_fileat(fd, "cgroup.kill", "1");
-			kill_listed(fd);
+			kill_listed(fd, sys->parent, name);
 			close(fd);
 		}
 		sleep_ms(tries < 20 ? 1 : 10);
 	}
 	return -EBUSY;
+}
+
+/* Is `word` one of the space-separated words of `list` ("cpu" is not in "cpuset")? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += wl)
+		if ((p == list || p[-1] == ' ') && (p[wl] == ' ' || p[wl] == '\n' || !p[wl]))
+			return true;
+	return false;
 }
 
 static int open_parent(const struct sbx_cg_sys *sys, int h, int *out)
@@ -228,9 +260,9 @@ static int open_parent(const struct sbx_cg_sys *sys, int h, int *out)
 			char cur[256];
 
 			if (sbx_read_fileat(fd, "cgroup.subtree_control", cur, sizeof(cur)) < 0 ||
-			    ((sys->ctl & SBX_CTL_MEMORY) && !strstr(cur, "memory")) ||
-			    ((sys->ctl & SBX_CTL_PIDS) && !strstr(cur, "pids")) ||
-			    ((sys->ctl & SBX_CTL_CPU) && !strstr(cur, "cpu"))) {
+			    ((sys->ctl & SBX_CTL_MEMORY) && !has_word(cur, "memory")) ||
+			    ((sys->ctl & SBX_CTL_PIDS) && !has_word(cur, "pids")) ||
+			    ((sys->ctl & SBX_CTL_CPU) && !has_word(cur, "cpu"))) {
 				int rc = sbx_write_fileat(fd, "cgroup.subtree_control", want);
 
 				if (rc < 0) {
@@ -481,7 +513,7 @@ void sbx_cg_kill(const struct sbx_cgroup *cg)
 
 		for (int h = 0; h < cg->sys->nhier; h++)
 			if (cg->dir_fd[h] >= 0)
-				n += kill_listed(cg->dir_fd[h]);
+				n += kill_listed(cg->dir_fd[h], cg->sys->parent, cg->name);
 		if (n == 0)
 			break;
 	}
