@@ -21,20 +21,24 @@
  *
  * init gets new user, pid, mount, ipc, uts and cgroup namespaces, and the helper's
  * network namespace (owned by the host's user namespace, so the cell cannot
- * reconfigure it). It waits for the supervisor to write its uid/gid maps (sandbox uid
- * 1000 -> the slot's host uid, nothing else mapped), then builds the root: a tmpfs with
- * host /usr read-only, a generated /etc, a minimal /dev, a new /proc, tmpfs /tmp,
- * /dev/shm, and /mnt/data, which is a tmpfs the supervisor created with fsmount(2) and
- * keeps a handle on. It pivots into that root, sets the rlimits, becomes uid 1000 with
- * no capabilities, sets no_new_privs, installs the seccomp filter, forks the program
- * and reaps until the program exits; it then reports the program's wait status and
- * exits, which makes the kernel kill everything left in the pid namespace.
+ * reconfigure it), and a session of its own. It waits for its uid/gid maps (sandbox
+ * uid 1000 -> the slot's host uid, nothing else mapped), then assembles the root: the
+ * read-only skeleton the supervisor built meanwhile (mount points, links into /usr, a
+ * generated /etc, /dev with five device nodes: make_root), host /usr bound read-only,
+ * a new /proc, tmpfs /tmp and /dev/shm, and /mnt/data, a tmpfs the supervisor created
+ * with fsmount(2) and keeps a handle on. It pivots into that root, sets the rlimits,
+ * becomes uid 1000 with no capabilities, sets no_new_privs, installs the seccomp
+ * filter, vforks the program and reaps until the program exits; it then reports the
+ * program's wait status and exits, which makes the kernel kill everything left in the
+ * pid namespace.
  *
- * Descriptors. Between supervisor and cell there are only pipes, all O_CLOEXEC:
- *   sync    supervisor -> init   one byte, "your id maps are written"; then the
- *                                compiled seccomp program (length + instructions),
- *                                which the supervisor may still be compiling while
- *                                init mounts, and which init reads just before use
+ * Descriptors. Between supervisor and cell there are only these, all O_CLOEXEC, and
+ * init and the helper close everything else they inherited:
+ *   sync    SOCK_SEQPACKET, to init: "g" from the helper once the id maps are written;
+ *                                then from the supervisor the root skeleton (a mount
+ *                                fd) and the compiled seccomp program (one message),
+ *                                both made while init works, sent after the helper's
+ *                                last word so the "g" always comes first
  *   err     init/program -> sup  a fixed-size failure record (errno + what); the
  *                                program's copy closes on exec, so EOF means "started"
  *   status  init -> supervisor   the program's wait status (an int)
@@ -86,6 +90,9 @@
 
 #define HOSTNAME "stockade"
 
+/* Top-level names the cell gets in the host's shape: links into /usr, or directories. */
+static const char *const top_dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
+
 /* The failure record a cell process writes before _exit(127). */
 struct fail_msg {
 	int err;
@@ -119,6 +126,12 @@ void sbx_cell_hide_argv(int argc, char **argv)
 	argv_area = argv[0];
 	argv_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
 }
+
+/* The seccomp program as init receives it: one SOCK_SEQPACKET message. */
+struct filter_msg {
+	uint32_t len;				/* instructions */
+	struct sock_filter insns[BPF_MAXINSNS];
+};
 
 const char *sbx_status_name(enum sbx_status s)
 {
@@ -171,6 +184,52 @@ static int sys_pidfd_open(pid_t pid)
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 {
 	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+/* ---- messages with descriptors (no allocation: used after fork too) --------------- */
+
+/* Sends a one-byte message `tag` carrying n descriptors. Returns 0 or -errno. */
+static int send_fds(int sock, char tag, const int *fds, int n)
+{
+	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)];
+	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
+			     .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
+	struct cmsghdr *cm;
+
+	if (n < 1 || n > SBX_CG_MAXHIER)
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n);
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+/* Receives a message `tag` with its descriptors (close-on-exec); returns how many, or
+ * -1 on EOF, on another message, or on a message without descriptors. */
+static int recv_fds(int sock, char tag, int fds[SBX_CG_MAXHIER])
+{
+	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)], b;
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
+			     .msg_controllen = sizeof(buf) };
+	struct cmsghdr *cm;
+	ssize_t r;
+
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r != 1 || b != tag || (mh.msg_flags & MSG_CTRUNC))
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len <= CMSG_LEN(0))
+		return -1;
+	memcpy(fds, CMSG_DATA(cm), cm->cmsg_len - CMSG_LEN(0));
+	return (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 }
 
 /* ---- inside the cell (after clone: no allocation, report through the pipe) -------- */
@@ -229,49 +288,6 @@ static void close_inherited(const struct spawn *sp, bool helper)
 	close_all_but(keep, 10);
 }
 
-static void mkdir_or_fail(int fd, const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
-		child_fail(fd, path);
-}
-
-/* Creates a file with the given contents in the new root. */
-static void put_file(int fd, const char *path, const char *text)
-{
-	int f = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-
-	if (f < 0 || sbx_write_all(f, text, strlen(text)) < 0)
-		child_fail(fd, path);
-	close(f);
-}
-
-/* Copies a host file into the new root when the host has it (ld.so.cache). */
-static void copy_host_file(int fd, const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out;
-	struct stat st;
-
-	if (in < 0)
-		return;
-	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(in);
-		return;
-	}
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (out < 0)
-		child_fail(fd, to);
-	for (off_t left = st.st_size; left > 0;) {
-		ssize_t n = sendfile(out, in, NULL, (size_t)left);
-
-		if (n <= 0)
-			child_fail(fd, to);
-		left -= n;
-	}
-	close(out);
-	close(in);
-}
-
 /* Keeps the atime flags of the source mount: a mount copied into a user namespace has
  * them locked, and a remount that changes them is refused. */
 static unsigned long atime_flags(const char *path)
@@ -308,92 +324,6 @@ static void bind_ro(int fd, const char *from, const char *to)
 	if (mount(NULL, to, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
 		  atime_flags(from), NULL) < 0)
 		child_fail(fd, to);
-}
-
-/* /bin, /lib, ... are links into /usr on merged-/usr systems; elsewhere, directories to
- * bind like /usr. Whatever the host has, the cell gets the same shape. */
-static void top_level_dirs(int fd)
-{
-	static const char *const names[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char host[16], target[PATH_MAX];
-		struct stat st;
-		ssize_t n;
-
-		snprintf(host, sizeof(host), "/%s", names[i]);
-		if (lstat(host, &st) < 0)
-			continue;
-		if (S_ISLNK(st.st_mode)) {
-			n = readlink(host, target, sizeof(target) - 1);
-			if (n < 0)
-				child_fail(fd, host);
-			target[n] = '\0';
-			if (symlink(target, names[i]) < 0)
-				child_fail(fd, names[i]);
-		} else if (S_ISDIR(st.st_mode)) {
-			mkdir_or_fail(fd, names[i], 0755);
-			bind_ro(fd, host, names[i]);
-		}
-	}
-}
-
-static void make_etc(int fd)
-{
-	mkdir_or_fail(fd, "etc", 0755);
-	put_file(fd, "etc/passwd",
-		 "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-		 "sandbox:x:1000:1000:Stockade sandbox:/mnt/data:/bin/sh\n"
-		 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
-	put_file(fd, "etc/group",
-		 "root:x:0:\n"
-		 "sandbox:x:1000:\n"
-		 "nogroup:x:65534:\n");
-	put_file(fd, "etc/hosts",
-		 "127.0.0.1\tlocalhost " HOSTNAME "\n"
-		 "::1\tlocalhost ip6-localhost ip6-loopback\n");
-	put_file(fd, "etc/nsswitch.conf",
-		 "passwd: files\ngroup: files\nhosts: files\n");
-	/* the loader's cache: without it, every library lookup walks the directories */
-	copy_host_file(fd, "/etc/ld.so.cache", "etc/ld.so.cache");
-	if (symlink("/usr/share/zoneinfo/Etc/UTC", "etc/localtime") < 0)
-		child_fail(fd, "etc/localtime");
-}
-
-static void make_dev(int fd, const struct sbx_limits *l)
-{
-	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom" };
-	static const char *const links[][2] = {
-		{ "/proc/self/fd", "dev/fd" },
-		{ "/proc/self/fd/0", "dev/stdin" },
-		{ "/proc/self/fd/1", "dev/stdout" },
-		{ "/proc/self/fd/2", "dev/stderr" },
-	};
-	char opts[96];
-
-	mkdir_or_fail(fd, "dev", 0755);
-	/* No mknod in a user namespace: bind the host's nodes over empty files. */
-	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
-		char host[32], here[32];
-		int f;
-
-		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
-		snprintf(here, sizeof(here), "dev/%s", nodes[i]);
-		f = open(here, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (f < 0)
-			child_fail(fd, here);
-		close(f);
-		if (mount(host, here, NULL, MS_BIND, NULL) < 0)
-			child_fail(fd, here);
-	}
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		if (symlink(links[i][0], links[i][1]) < 0)
-			child_fail(fd, links[i][1]);
-	mkdir_or_fail(fd, "dev/shm", 01777);
-	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%u,mode=1777",
-		 (unsigned long long)l->disk, l->inodes);
-	if (mount("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
-		child_fail(fd, "dev/shm");
 }
 
 /* The network namespace starts with lo down; programs that serve themselves on
@@ -459,42 +389,25 @@ static void drop_capabilities(int fd)
 	}
 }
 
-/* Reads exactly n bytes, or fails the cell. */
-static void read_full(int fd, int report, void *p, size_t n, const char *what)
-{
-	char *c = p;
-
-	while (n > 0) {
-		ssize_t r = read(fd, c, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EPIPE;
-			child_fail(report, what);
-		}
-		c += r;
-		n -= (size_t)r;
-	}
-}
-
-/* Receives the compiled filter from the supervisor and installs it. The program is
- * kept in static storage: init is a forked copy and has nothing else to use it for. */
+/* Receives the compiled filter from the supervisor (one message) and installs it. The
+ * message is kept in static storage: init is a forked copy with no other use for it. */
 static void install_filter(int sync_rd, int report)
 {
-	static struct sock_filter insns[BPF_MAXINSNS];
+	static struct filter_msg msg;
 	struct sbx_filter f;
-	unsigned short len;
+	ssize_t n;
 
-	read_full(sync_rd, report, &len, sizeof(len), "receive seccomp filter");
-	if (len == 0 || len > BPF_MAXINSNS) {
-		errno = EINVAL;
+	do
+		n = recv(sync_rd, &msg, sizeof(msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < (ssize_t)sizeof(msg.len) || msg.len == 0 || msg.len > BPF_MAXINSNS ||
+	    (size_t)n != sizeof(msg.len) + msg.len * sizeof(msg.insns[0])) {
+		if (n >= 0)
+			errno = n == 0 ? EPIPE : EPROTO;
 		child_fail(report, "receive seccomp filter");
 	}
-	read_full(sync_rd, report, insns, len * sizeof(insns[0]), "receive seccomp filter");
-	f.prog.len = len;
-	f.prog.filter = insns;
+	f.prog.len = (unsigned short)msg.len;
+	f.prog.filter = msg.insns;
 	if (sbx_filter_install(&f) < 0)
 		child_fail(report, "seccomp");
 }
@@ -540,7 +453,7 @@ static _Noreturn void cell_init(const struct spawn *sp)
 {
 	const struct sbx_cell *c = sp->cell;
 	const struct sbx_limits *l = &c->lim;
-	int fd = sp->fail_wr;
+	int fd = sp->fail_wr, root[SBX_CG_MAXHIER];
 	char opts[96], b;
 	pid_t child;
 
@@ -571,30 +484,39 @@ static _Noreturn void cell_init(const struct spawn *sp)
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(fd, "make / private");
-	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "size=4m,nr_inodes=256,mode=0755") < 0)
-		child_fail(fd, "tmpfs root");
+	/* The root: the read-only skeleton the supervisor built (see make_root). */
+	if (recv_fds(sp->sync_rd, 'r', root) != 1) {
+		errno = EPROTO;
+		child_fail(fd, "receive the root");
+	}
+	if (sys_move_mount(root[0], "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		child_fail(fd, "attach the root");
+	close(root[0]);
 	if (chdir(NEWROOT) < 0)
 		child_fail(fd, "chdir new root");
 
-	mkdir_or_fail(fd, "usr", 0755);
 	bind_ro(fd, "/usr", "usr");
-	top_level_dirs(fd);
-	make_etc(fd);
-	make_dev(fd, l);
+	/* /bin, /lib, ... : links into /usr in the skeleton, or (on a host without merged
+	 * /usr) directories to bind like /usr */
+	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]); i++) {
+		char host[16];
+		struct stat st;
+
+		snprintf(host, sizeof(host), "/%s", top_dirs[i]);
+		if (lstat(host, &st) == 0 && S_ISDIR(st.st_mode))
+			bind_ro(fd, host, top_dirs[i]);
+	}
 
 	/* proc must be mounted while the host's proc is still visible in this namespace */
-	mkdir_or_fail(fd, "proc", 0555);
 	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		child_fail(fd, "mount proc");
 
-	mkdir_or_fail(fd, "tmp", 01777);
 	snprintf(opts, sizeof(opts), "size=%llu,nr_inodes=%u,mode=1777",
 		 (unsigned long long)l->disk, l->inodes);
 	if (mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		child_fail(fd, "tmpfs /tmp");
-	mkdir_or_fail(fd, "mnt", 0755);
-	mkdir_or_fail(fd, "mnt/data", 0755);
+	if (mount("tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
+		child_fail(fd, "tmpfs /dev/shm");
 	if (sys_move_mount(c->data_fd, "", AT_FDCWD, "mnt/data", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		child_fail(fd, "attach /mnt/data");
 	close(c->data_fd);
@@ -609,9 +531,6 @@ static _Noreturn void cell_init(const struct spawn *sp)
 		child_fail(fd, "detach old root");
 	if (chdir("/") < 0)
 		child_fail(fd, "chdir /");
-	if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-		  NULL) < 0)
-		child_fail(fd, "remount / read-only");
 
 	apply_rlimits(fd, l);
 
@@ -834,6 +753,163 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 }
 
 
+/*
+ * The cell's root, built by the supervisor while the helper works: a small tmpfs with
+ * the mount points, the links into /usr, a generated /etc (nothing secret: passwd,
+ * group, hosts, nsswitch.conf, the loader's cache) and /dev with the five device nodes,
+ * made here by host root since nothing can make them in a user namespace. It is then
+ * made read-only and handed to init as a mount. nosuid and noexec; not nodev, for the
+ * nodes: the cell can make none (read-only, no CAP_MKNOD, seccomp), and every writable
+ * mount in the cell is nodev. Returns the mount fd or -errno with *why.
+ */
+static int skel_dir(int mfd, const char *path, mode_t mode)
+{
+	if (mkdirat(mfd, path, mode) < 0 && errno != EEXIST)
+		return -errno;
+	/* explicit modes: the supervisor's umask must not decide what the cell can read */
+	return fchmodat(mfd, path, mode, 0) < 0 ? -errno : 0;
+}
+
+static int skel_file(int mfd, const char *path, const char *text, size_t len)
+{
+	int f = openat(mfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc;
+
+	if (f < 0)
+		return -errno;
+	rc = sbx_write_all(f, text, len);
+	if (rc == 0 && fchmod(f, 0644) < 0)
+		rc = -errno;
+	close(f);
+	return rc;
+}
+
+/* Copies a host file when the host has it (the loader's cache). */
+static int skel_copy(int mfd, const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return 0;
+	out = openat(mfd, to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = -errno;
+		close(in);
+		return rc;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if ((rc = sbx_write_all(out, buf, (size_t)n)) < 0)
+			break;
+	if (n < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && fchmod(out, 0644) < 0)
+		rc = -errno;
+	close(out);
+	close(in);
+	return rc;
+}
+
+static int make_root(const char **why)
+{
+	static const char *const dirs[][2] = {
+		{ "usr", "0755" }, { "etc", "0755" }, { "dev", "0755" }, { "dev/shm", "1777" },
+		{ "proc", "0555" }, { "tmp", "1777" }, { "mnt", "0755" }, { "mnt/data", "0755" },
+	};
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" },
+		{ "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" },
+		{ "/proc/self/fd/2", "dev/stderr" },
+		{ "/usr/share/zoneinfo/Etc/UTC", "etc/localtime" },
+	};
+	static const char passwd[] =
+		"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+		"sandbox:x:1000:1000:Stockade sandbox:/mnt/data:/bin/sh\n"
+		"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+	static const char group[] = "root:x:0:\nsandbox:x:1000:\nnogroup:x:65534:\n";
+	static const char hosts[] = "127.0.0.1\tlocalhost " HOSTNAME "\n"
+				    "::1\tlocalhost ip6-localhost ip6-loopback\n";
+	static const char nsswitch[] = "passwd: files\ngroup: files\nhosts: files\n";
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	int fs, mfd, rc = 0;
+
+	fs = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0) {
+		*why = "fsopen(tmpfs) for the root";
+		return -errno;
+	}
+	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "size", "8m", 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "128", 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0) {
+		rc = -errno;
+		close(fs);
+		*why = "cannot create the root tmpfs";
+		return rc;
+	}
+	close(fs);
+	*why = "cannot build the root";
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && rc == 0; i++)
+		rc = skel_dir(mfd, dirs[i][0], (mode_t)strtoul(dirs[i][1], NULL, 8));
+	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]) && rc == 0; i++) {
+		char host[16], target[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		snprintf(host, sizeof(host), "/%s", top_dirs[i]);
+		if (lstat(host, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			rc = skel_dir(mfd, top_dirs[i], 0755);	/* init binds it */
+		} else if (S_ISLNK(st.st_mode)) {
+			if ((n = readlink(host, target, sizeof(target) - 1)) < 0)
+				rc = -errno;
+			else if (target[n] = '\0', symlinkat(target, mfd, top_dirs[i]) < 0)
+				rc = -errno;
+		}
+	}
+	if (rc == 0)
+		rc = skel_file(mfd, "etc/passwd", passwd, sizeof(passwd) - 1);
+	if (rc == 0)
+		rc = skel_file(mfd, "etc/group", group, sizeof(group) - 1);
+	if (rc == 0)
+		rc = skel_file(mfd, "etc/hosts", hosts, sizeof(hosts) - 1);
+	if (rc == 0)
+		rc = skel_file(mfd, "etc/nsswitch.conf", nsswitch, sizeof(nsswitch) - 1);
+	/* the loader's cache: without it every library lookup walks the directories */
+	if (rc == 0)
+		rc = skel_copy(mfd, "/etc/ld.so.cache", "etc/ld.so.cache");
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]) && rc == 0; i++) {
+		char host[32], here[32];
+		struct stat st;
+
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
+		snprintf(here, sizeof(here), "dev/%s", nodes[i]);
+		if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode))
+			rc = -ENODEV;
+		else if (mknodat(mfd, here, S_IFCHR | 0666, st.st_rdev) < 0 ||
+			 fchmodat(mfd, here, 0666, 0) < 0)
+			rc = -errno;
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && rc == 0; i++)
+		if (symlinkat(links[i][0], mfd, links[i][1]) < 0)
+			rc = -errno;
+	if (rc == 0 && syscall(SYS_mount_setattr, mfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
+		rc = -errno;
+		*why = "cannot make the root read-only (mount_setattr needs Linux 5.12)";
+	}
+	if (rc < 0) {
+		close(mfd);
+		return rc;
+	}
+	*why = NULL;
+	return mfd;
+}
+
 static int write_id_maps(pid_t pid, const struct sbx_slot *s)
 {
 	char path[64], map[64];
@@ -866,46 +942,6 @@ static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
 	sched_setaffinity(helper, sizeof(other), &other);
 }
 
-/* The go message: one byte and the descriptors that enter the cgroup. */
-static int send_go(int sock, const int *fds, int n)
-{
-	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)];
-	struct iovec iov = { .iov_base = "g", .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-			     .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
-	struct cmsghdr *cm;
-
-	memset(buf, 0, sizeof(buf));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-	memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n);
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
-}
-
-/* Receives the go message; returns the number of descriptors, or -1 (EOF: no go). */
-static int recv_go(int sock, int fds[SBX_CG_MAXHIER])
-{
-	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)], b;
-	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-			     .msg_controllen = sizeof(buf) };
-	struct cmsghdr *cm;
-	ssize_t r;
-
-	do
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
-	if (r != 1 || b != 'g' || (mh.msg_flags & MSG_CTRUNC))
-		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(fds, CMSG_DATA(cm), cm->cmsg_len - CMSG_LEN(0));
-	return (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-}
-
 /*
  * The helper: a child of the supervisor that lives only while a cell starts.
  *
@@ -936,7 +972,7 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 	if (unshare(CLONE_NEWNET) < 0)
 		child_fail(sp->fail_wr, "new network namespace");
 	loopback_up(sp->fail_wr);
-	if ((n = recv_go(go_rd, fds)) < 0)
+	if ((n = recv_fds(go_rd, 'g', fds)) < 0)
 		_exit(0);	/* the supervisor gave up: no cell */
 	cgfd = sbx_cg_enter(c->sys, fds, n);
 	if (cgfd < 0) {
@@ -980,14 +1016,15 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
  * *helper_out is the helper to reap once convenient (its exit is not worth waiting
  * for now).
  */
-static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_filter *f,
-			pid_t *helper_out, bool *released, const char **why)
+static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helper_out,
+			bool *released, int *root_fd, const char **root_why, const char **why)
 {
 	int go[2], pp[2], fds[SBX_CG_MAXHIER], n, rc;
 	pid_t helper, pid;
 
 	*helper_out = 0;
 	*released = false;
+	*root_fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0) {
 		*why = "socketpair";
 		return -errno;
@@ -1027,7 +1064,7 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_f
 		*why = "cannot open the cell's cgroup for entry";
 		return n;
 	}
-	rc = send_go(go[1], fds, n);
+	rc = send_fds(go[1], 'g', fds, n);
 	while (n-- > 0)
 		close(fds[n]);
 	if (rc < 0) {
@@ -1035,13 +1072,9 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_f
 	} else {
 		char k;
 
-		/* the helper is busy for a while: compile the filter now (on its first use;
-		 * a failure is reported when it is sent) */
-		if (!f->prog.filter) {
-			const char *ignored;
-
-			sbx_filter_build(f, &ignored);
-		}
+		/* the helper is busy for a while: build the root meanwhile (a failure is
+		 * reported once init's pid is known, so that init can be killed) */
+		*root_fd = make_root(root_why);
 		if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
 			pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
 		else
@@ -1129,16 +1162,26 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 /* Sends the filter after the id maps; compiles it first if this is its first use. */
 static int send_filter(int fd, struct sbx_filter *f, const char **why)
 {
-	unsigned short len;
 	int rc;
 
 	if (!f->prog.filter && (rc = sbx_filter_build(f, why)) < 0)
 		return rc;
-	len = f->prog.len;
-	if ((rc = sbx_write_all(fd, &len, sizeof(len))) < 0 ||
-	    (rc = sbx_write_all(fd, f->prog.filter, len * sizeof(struct sock_filter))) < 0)
-		*why = "cannot send the seccomp filter to the cell";
-	return rc;
+	{
+		uint32_t len = f->prog.len;
+		struct iovec iov[2] = {
+			{ .iov_base = &len, .iov_len = sizeof(len) },
+			{ .iov_base = f->prog.filter, .iov_len = len * sizeof(struct sock_filter) },
+		};
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+
+		/* one SOCK_SEQPACKET message: init takes it whole or not at all */
+		if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)(iov[0].iov_len + iov[1].iov_len)) {
+			rc = -errno;
+			*why = "cannot send the seccomp filter to the cell";
+			return rc;
+		}
+	}
+	return 0;
 }
 
 int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
@@ -1153,6 +1196,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	int st = 0, pidfd, rc = 0;
 	pid_t init, helper;
 	bool released;
+	int root_fd;
+	const char *root_why = NULL;
 
 	memset(o, 0, sizeof(*o));
 	o->exit_code = -1;
@@ -1164,8 +1209,9 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	}
 	c->used = true;
 
-	if (pipe2(sync, O_CLOEXEC) < 0) {
-		*why = "pipe";
+	/* messages, not a byte stream: the go byte, the root (a descriptor), the filter */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
+		*why = "socketpair";
 		return -errno;
 	}
 	if (pipe2(fail, O_CLOEXEC) < 0)
@@ -1193,7 +1239,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	sp.err_wr = err[1];
 
 	*why = NULL;
-	init = spawn_init(c, &sp, f, &helper, &released, why);
+	init = spawn_init(c, &sp, &helper, &released, &root_fd, &root_why, why);
 	/* our copies of the cell's ends */
 	close(sync[0]);
 	close(fail[1]);
@@ -1222,7 +1268,10 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	}
 	pidfd = sys_pidfd_open(init);
 	*why = NULL;
-	if (!released || pidfd < 0 || send_filter(sync[1], f, why) < 0) {
+	if (root_fd < 0 && root_why)
+		*why = root_why;
+	if (!released || pidfd < 0 || root_fd < 0 || send_fds(sync[1], 'r', &root_fd, 1) < 0 ||
+	    send_filter(sync[1], f, why) < 0) {
 		struct fail_msg m;
 		int e = errno;
 
@@ -1243,6 +1292,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		o->status = SBX_STATUS_INTERNAL_ERROR;
 		goto reap_helper;
 	}
+	close(root_fd);
+	root_fd = -1;
 	close(sync[1]);
 	sync[1] = -1;
 	/* the wall clock runs from the moment the cell has everything it needs */
@@ -1366,6 +1417,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 reap_helper:
 	while (helper > 0 && waitpid(helper, NULL, 0) < 0 && errno == EINTR)
 		;
+	if (root_fd >= 0)
+		close(root_fd);
 	close(err[0]);
 	if (sync[1] >= 0)
 		close(sync[1]);
