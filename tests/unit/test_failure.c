@@ -6,7 +6,6 @@
  * Needs root; skips otherwise.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -19,50 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "leftovers.h"
 #include "tap.h"
 
 #define PARENT "stockade-test-failure"
 #define UID_BASE 907000
-
-static int cell_groups(void)
-{
-	static const char *const ctl[] = { "memory", "pids", "cpu", "cpuacct" };
-	int n = 0;
-
-	for (int i = 0; i < 4; i++) {
-		char path[256];
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/" PARENT, ctl[i]);
-		if (!(d = opendir(path)))
-			continue;
-		while ((e = readdir(d)))
-			n += !strncmp(e->d_name, "cell-", 5);
-		closedir(d);
-	}
-	return n;
-}
-
-static int cell_processes(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d))) {
-		char path[300];
-		struct stat st;
-
-		snprintf(path, sizeof(path), "/proc/%s", e->d_name);
-		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && stat(path, &st) == 0 &&
-		    st.st_uid >= UID_BASE && st.st_uid < UID_BASE + 16)
-			n++;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
 
 enum breakage { NO_NETNS, NO_CLONE, NO_MAPS };
 
@@ -140,15 +100,9 @@ int main(void)
 		   cases[i].name, st);
 		ok(strstr(out, "\"status\":\"internal_error\"") && strstr(out, cases[i].says),
 		   "%s: an internal_error result that says so (%s)", cases[i].name, out);
-		is_int(cell_groups(), 0, "no cgroup left");
-		is_int(cell_processes(), 0, "no process left");
+		is_int(leftover_groups(PARENT), 0, "no cgroup left");
+		is_int(leftover_processes(UID_BASE, 16), 0, "no process left");
 	}
-	for (int i = 0; i < 4; i++) {
-		static const char *const ctl[] = { "memory", "pids", "cpu", "cpuacct" };
-		char path[256];
-
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/" PARENT, ctl[i]);
-		rmdir(path);
-	}
+	remove_parent_groups(PARENT);
 	return done_testing();
 }

@@ -8,60 +8,18 @@
  * take. Needs root (cells); skips otherwise.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "leftovers.h"
 #include "run.h"
 #include "tap.h"
 
 #define UID_BASE 906000
 #define UID_COUNT 8
-
-/* Processes on the host running as one of this test's cell uids. */
-static int cell_processes(void)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d))) {
-		char path[300];
-		struct stat st;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s", e->d_name);
-		if (stat(path, &st) == 0 && st.st_uid >= UID_BASE && st.st_uid < UID_BASE + UID_COUNT)
-			n++;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static int cell_groups(void)
-{
-	static const char *const ctl[] = { "memory", "pids", "cpu", "cpuacct" };
-	int n = 0;
-
-	for (int i = 0; i < 4; i++) {
-		char path[256];
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/stockade-test-run", ctl[i]);
-		if (!(d = opendir(path)))
-			continue;
-		while ((e = readdir(d)))
-			n += !strncmp(e->d_name, "cell-", 5);
-		closedir(d);
-	}
-	return n;
-}
 
 #define DAEMONS "setsid sleep 300 & (sleep 300 &) & nohup sleep 300 >/dev/null 2>&1 & " \
 		"echo compiling; "
@@ -104,8 +62,8 @@ int main(void)
 	ok(res.compiled && res.compile_out.data && strstr(res.compile_out.data, "compiling"),
 	   "the compiler's output is the compile output");
 	is_str(res.o.out.data, "hello from the binary\n", "the binary ran in its own cell");
-	is_int(cell_processes(), 0, "no daemon of the compile step survives it");
-	is_int(cell_groups(), 0, "no cgroup of either cell is left");
+	is_int(leftover_processes(UID_BASE, UID_COUNT), 0, "no daemon of the compile step survives it");
+	is_int(leftover_groups("stockade-test-run"), 0, "no cgroup of either cell is left");
 	sbx_run_result_free(&res);
 
 	/* a compiler that leaves daemons, then fails */
@@ -116,8 +74,8 @@ int main(void)
 	   "the compiler's message is kept");
 	ok(res.o.exit_code == -1 && res.o.signal == 0 && res.o.out.len == 0,
 	   "no exit code, signal or output of a program that never ran");
-	is_int(cell_processes(), 0, "no daemon of the failed compilation survives");
-	is_int(cell_groups(), 0, "no cgroup is left");
+	is_int(leftover_processes(UID_BASE, UID_COUNT), 0, "no daemon of the failed compilation survives");
+	is_int(leftover_groups("stockade-test-run"), 0, "no cgroup is left");
 	sbx_run_result_free(&res);
 
 	/* the real thing, for comparison: gcc */
@@ -127,12 +85,6 @@ int main(void)
 	   "gcc compiles and the binary runs (exit %d)", res.o.exit_code);
 	sbx_run_result_free(&res);
 	sbx_runner_free(&r);
-	for (int i = 0; i < 4; i++) {
-		static const char *const ctl[] = { "memory", "pids", "cpu", "cpuacct" };
-		char path[256];
-
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/stockade-test-run", ctl[i]);
-		rmdir(path);
-	}
+	remove_parent_groups("stockade-test-run");
 	return done_testing();
 }
