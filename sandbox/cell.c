@@ -212,7 +212,7 @@ static int send_fds(int sock, char tag, const int *fds, int n)
  * -1 on EOF, on another message, or on a message without descriptors. */
 static int recv_fds(int sock, char tag, int fds[SBX_CG_MAXHIER])
 {
-	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)], b;
+	char buf[CMSG_SPACE(sizeof(int) * SBX_CG_MAXHIER)], b = 0;
 	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
 			     .msg_controllen = sizeof(buf) };
@@ -915,11 +915,11 @@ static int write_id_maps(pid_t pid, const struct sbx_slot *s)
 	char path[64], map[64];
 	int rc;
 
-	snprintf(map, sizeof(map), "%u %u 1\n", SBX_UID, (unsigned)s->uid);
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)SBX_UID, (unsigned)s->uid);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 	if ((rc = sbx_write_file(path, map)) < 0)
 		return rc;
-	snprintf(map, sizeof(map), "%u %u 1\n", SBX_GID, (unsigned)s->gid);
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)SBX_GID, (unsigned)s->gid);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
 	return sbx_write_file(path, map);
 }

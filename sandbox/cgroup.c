@@ -79,7 +79,7 @@ static int detect_v2(const char *root, struct sbx_cg_sys *sys)
 
 static void detect_v1(const char *root, struct sbx_cg_sys *sys)
 {
-	dev_t devs[SBX_CG_MAXHIER];
+	dev_t devs[SBX_CG_MAXHIER] = { 0 };
 
 	sys->version = SBX_CG_V1;
 	for (size_t i = 0; i < sizeof(v1_controllers) / sizeof(v1_controllers[0]); i++) {
