@@ -94,9 +94,12 @@
 static const char *const top_dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
 
 /* The failure record a cell process writes before _exit(127). */
+enum fail_phase { FAIL_SETUP, FAIL_EXEC };
+
 struct fail_msg {
 	int err;
-	char what[124];
+	int phase;		/* enum fail_phase */
+	char what[120];
 };
 
 /* Everything init needs, prepared by the supervisor before the clone. */
@@ -234,18 +237,24 @@ static int recv_fds(int sock, char tag, int fds[SBX_CG_MAXHIER])
 
 /* ---- inside the cell (after clone: no allocation, report through the pipe) -------- */
 
-static _Noreturn void child_fail(int fd, const char *what)
+static _Noreturn void child_fail_phase(int fd, enum fail_phase phase, const char *what)
 {
 	struct fail_msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.err = errno;
+	m.phase = phase;
 	strncpy(m.what, what, sizeof(m.what) - 1);
 	/* one write below PIPE_BUF: atomic, so the supervisor never sees half a record */
 	if (write(fd, &m, sizeof(m)) < 0) {
 		/* nothing more to do: the supervisor sees the exit status */
 	}
 	_exit(127);
+}
+
+static _Noreturn void child_fail(int fd, const char *what)
+{
+	child_fail_phase(fd, FAIL_SETUP, what);
 }
 
 /* Closes every descriptor but the n in keep (negative entries are ignored). No
@@ -353,6 +362,20 @@ static void set_rlimit(int fd, int res, rlim_t soft, rlim_t hard, const char *wh
 		child_fail(fd, what);
 }
 
+/* Lowers a limit to at most `want` (never raises: that needs a capability). */
+static void cap_rlimit(int fd, int res, rlim_t want, const char *what)
+{
+	struct rlimit rl;
+
+	if (getrlimit(res, &rl) < 0)
+		child_fail(fd, what);
+	if (rl.rlim_max > want)
+		rl.rlim_max = want;
+	if (rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	set_rlimit(fd, res, rl.rlim_cur, rl.rlim_max, what);
+}
+
 static void apply_rlimits(int fd, const struct sbx_limits *l)
 {
 	/* per-process CPU backstop; the cgroup total is what the supervisor enforces */
@@ -363,6 +386,13 @@ static void apply_rlimits(int fd, const struct sbx_limits *l)
 	set_rlimit(fd, RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
 	set_rlimit(fd, RLIMIT_STACK, l->stack, l->stack, "RLIMIT_STACK");
 	set_rlimit(fd, RLIMIT_CPU, cpu_s, cpu_s + 1, "RLIMIT_CPU");
+	/* the rest would otherwise be whatever the supervisor was started with: no
+	 * real-time scheduling (which the CPU quota would not bound on v1), no raised
+	 * priority, and small locked-memory and message-queue allowances */
+	cap_rlimit(fd, RLIMIT_RTPRIO, 0, "RLIMIT_RTPRIO");
+	cap_rlimit(fd, RLIMIT_NICE, 0, "RLIMIT_NICE");
+	cap_rlimit(fd, RLIMIT_MEMLOCK, 8u << 20, "RLIMIT_MEMLOCK");
+	cap_rlimit(fd, RLIMIT_MSGQUEUE, 800u << 10, "RLIMIT_MSGQUEUE");
 }
 
 /* Drops every capability for good: bounding set, ambient, then the sets themselves.
@@ -427,24 +457,49 @@ static _Noreturn void program(const struct spawn *sp)
 {
 	const struct sbx_exec *x = sp->x;
 	int fail = lift_fd(sp->fail_wr, 10, sp->fail_wr);
-	int in = x->stdin_fd >= 0 ? lift_fd(x->stdin_fd, 10, fail)
-				  : open("/dev/null", O_RDONLY | O_CLOEXEC);
-	int out = lift_fd(sp->out_wr, 10, fail);
-	int err = lift_fd(x->merge_stderr ? sp->out_wr : sp->err_wr, 10, fail);
+	int in, out, err;
+	struct {				/* the kernel's struct sigaction */
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		uint64_t mask;
+	} dfl;
+	uint64_t none = 0;
 
-	if (in < 0)
-		child_fail(fail, "/dev/null");
+	/* every descriptor is lifted above the stdio numbers first, so that moving them
+	 * into place cannot overwrite one another (init has closed 0-2: /dev/null would
+	 * otherwise be opened as 0 itself and keep its close-on-exec) */
+	if (x->stdin_fd >= 0) {
+		in = lift_fd(x->stdin_fd, 10, fail);
+	} else {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0)
+			child_fail(fail, "/dev/null");
+		in = lift_fd(null, 10, fail);
+	}
+	out = lift_fd(sp->out_wr, 10, fail);
+	err = lift_fd(x->merge_stderr ? sp->out_wr : sp->err_wr, 10, fail);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
 	    dup3(fail, 3, O_CLOEXEC) < 0)
 		child_fail(fail, "dup2 stdio");
 	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
 		child_fail(3, "close_range");
+	/* Default signal handling and nothing blocked: nothing of the supervisor's (which
+	 * ignores SIGPIPE, and an ignored signal survives exec) or of whatever started it.
+	 * The raw system calls: libc refuses its own reserved signals (32, 33), which an
+	 * environment may well have ignored. SIGKILL and SIGSTOP answer EINVAL. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.handler = SIG_DFL;
+	for (int sig = 1; sig <= 64; sig++)
+		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 	execve(x->argv[0], (char *const *)x->argv, (char *const *)x->envp);
 	{
 		char what[sizeof(((struct fail_msg *)0)->what)];
 
 		snprintf(what, sizeof(what), "exec %s", x->argv[0]);
-		child_fail(3, what);
+		child_fail_phase(3, FAIL_EXEC, what);
 	}
 }
 
@@ -727,10 +782,15 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 		*why = "cannot open the file in the source cell";
 		return -errno;
 	}
-	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > dst->lim.disk) {
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(in);
-		*why = "the source is not a regular file of an acceptable size";
+		*why = "it is not a regular file";
 		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > dst->lim.disk) {
+		close(in);
+		*why = "it is larger than the disk limit of /mnt/data";
+		return -EFBIG;
 	}
 	out = create_in_data(dst, dname, mode, why);
 	if (out < 0) {
@@ -910,6 +970,17 @@ static int make_root(const char **why)
 	return mfd;
 }
 
+/* read(2), again after a signal. */
+static ssize_t read_retry(int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, p, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
 static int write_id_maps(pid_t pid, const struct sbx_slot *s)
 {
 	char path[64], map[64];
@@ -1075,10 +1146,10 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helpe
 		/* the helper is busy for a while: build the root meanwhile (a failure is
 		 * reported once init's pid is known, so that init can be killed) */
 		*root_fd = make_root(root_why);
-		if (read(pp[0], &pid, sizeof(pid)) != sizeof(pid))
+		if (read_retry(pp[0], &pid, sizeof(pid)) != sizeof(pid))
 			pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
 		else
-			*released = read(pp[0], &k, 1) == 1 && k == 'k';
+			*released = read_retry(pp[0], &k, 1) == 1 && k == 'k';
 	}
 	close(go[1]);
 	close(pp[0]);
@@ -1142,8 +1213,10 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 		o->signal = SIGKILL;
 	}
 
-	if (o->message[0])
+	if (o->setup_failed)
 		o->status = SBX_STATUS_INTERNAL_ERROR;
+	else if (o->exec_failed)
+		o->status = SBX_STATUS_RUNTIME_ERROR;
 	else if (o->cpu_exceeded || o->wall_exceeded)
 		o->status = SBX_STATUS_TIMEOUT;
 	else if (o->oom)
@@ -1262,6 +1335,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 				 strerror((int)-init));
 		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
+		o->setup_failed = true;
 		o->exit_code = -1;
 		rc = 0;
 		goto reap_helper;
@@ -1290,6 +1364,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 				 *why ? *why : released ? strerror(e) : "the helper failed");
 		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
+		o->setup_failed = true;
 		goto reap_helper;
 	}
 	close(root_fd);
@@ -1372,8 +1447,18 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 
 			if (r == sizeof(m)) {
 				m.what[sizeof(m.what) - 1] = '\0';
-				snprintf(o->message, sizeof(o->message), "cell set-up failed: %s: %s",
-					 m.what, strerror(m.err));
+				/* a binary user code made may be one the kernel refuses: that
+				 * is the program's failure, not Stockade's */
+				if (m.phase == FAIL_EXEC && x->user_binary) {
+					o->exec_failed = true;
+					snprintf(o->message, sizeof(o->message),
+						 "the program could not be executed: %s: %s",
+						 m.what, strerror(m.err));
+				} else {
+					o->setup_failed = true;
+					snprintf(o->message, sizeof(o->message),
+						 "cell set-up failed: %s: %s", m.what, strerror(m.err));
+				}
 				if (!killed) {
 					kill_cell(c, init);
 					killed = true;
@@ -1409,7 +1494,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	sbx_cg_kill(&c->cg);
 	sbx_cg_stats(&c->cg, &cs);
 	classify(c, o, have_status, st, &cs);
-	if (o->status == SBX_STATUS_INTERNAL_ERROR) {
+	if (o->setup_failed || o->exec_failed) {
+		/* the program never ran: no exit code or signal of its own */
 		o->exit_code = -1;
 		o->signal = 0;
 	}

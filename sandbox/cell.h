@@ -59,6 +59,9 @@ struct sbx_exec {
 	const char *const *envp;	/* the whole environment */
 	int stdin_fd;			/* -1 for /dev/null */
 	bool merge_stderr;		/* stderr joins stdout (compiler diagnostics) */
+	bool user_binary;		/* argv[0] was made by user code (a compiled
+					 * program): a failed exec is the program's
+					 * runtime error, not Stockade's */
 };
 
 struct sbx_outcome {
@@ -68,7 +71,9 @@ struct sbx_outcome {
 	struct sbx_buf out, err;	/* capped at the output limit, truncation flagged */
 	uint64_t cpu_ms, wall_ms, memory_peak_kb;
 	bool cpu_exceeded, wall_exceeded, output_exceeded, oom;
-	char message[192];		/* why, for internal errors */
+	bool setup_failed;		/* the cell could not be built: internal error */
+	bool exec_failed;		/* a user-made binary could not be executed */
+	char message[192];		/* why, for either */
 };
 
 /* Returns 0, or -errno with *why. On error nothing is left behind. */
@@ -82,7 +87,9 @@ int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t 
 /*
  * Copies src's /mnt/data/<sname> into dst's /mnt/data/<dname>. The source is read
  * without following any link the sandboxed program could have planted, and must be a
- * regular file no larger than dst's disk limit.
+ * regular file no larger than dst's disk limit. Errors that come from what the source
+ * cell made (-ENOENT, -ELOOP, -EXDEV: no such plain file; -EINVAL: not a regular file;
+ * -EFBIG or -ENOSPC: too large) are distinguishable from the supervisor's own.
  */
 int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 		  const char *sname, mode_t mode, const char **why);

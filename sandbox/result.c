@@ -157,7 +157,9 @@ json_t *sbx_result_json(const struct sbx_outcome *o, const struct sbx_buf *compi
 	err |= json_object_set_new(r, "wall_ms", json_integer((json_int_t)o->wall_ms)) < 0;
 	err |= json_object_set_new(r, "memory_peak_kb",
 				   json_integer((json_int_t)o->memory_peak_kb)) < 0;
-	if (o->status == SBX_STATUS_INTERNAL_ERROR && o->message[0])
+	/* Stockade's own word on why, when the program never ran: a cell that could not be
+	 * built (internal_error), or a compiled program the kernel would not execute */
+	if (o->message[0])
 		err |= json_object_set_new(r, "error", json_string(o->message)) < 0;
 	if (err) {
 		json_decref(r);

@@ -2,6 +2,7 @@
  * run.c - compile (when needed) and run one program, each step in a fresh cell.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "run.h"
@@ -105,7 +106,9 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 		    struct sbx_run_result *res, const char **why)
 {
 	struct sbx_cell cc, cell;
-	struct sbx_exec x = { .argv = lang->run, .envp = sbx_cell_env, .stdin_fd = stdin_fd };
+	struct sbx_outcome compile_stats;
+	struct sbx_exec x = { .argv = lang->run, .envp = sbx_cell_env, .stdin_fd = stdin_fd,
+			      .user_binary = sbx_lang_compiled(lang) };
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -115,6 +118,9 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 			return rc;
 		if (res->o.status != SBX_STATUS_OK)
 			return 0;	/* compile_error (or the compile cell's internal error) */
+		compile_stats = res->o;
+		sbx_buf_init(&compile_stats.out, 0);
+		sbx_buf_init(&compile_stats.err, 0);
 		sbx_outcome_free(&res->o);
 	}
 	if ((rc = sbx_cell_open(&cell, &r->site, &r->sys, lim, why)) < 0) {
@@ -125,6 +131,21 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 	if (res->compiled) {
 		rc = sbx_cell_copy(&cell, lang->binary, &cc, lang->binary, 0755, why);
 		close_cell(&cc, res);
+		if (rc == -EFBIG || rc == -ENOSPC || rc == -EINVAL || rc == -ENOENT ||
+		    rc == -ELOOP || rc == -EXDEV) {
+			/* what the compiler made, user code shaped: a result, not a failure */
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "stockade: the compiled program cannot be run: %s",
+				 *why);
+			note(&res->compile_out, msg);
+			res->o = compile_stats;
+			res->o.status = SBX_STATUS_COMPILE_ERROR;
+			res->o.exit_code = -1;
+			res->o.signal = 0;
+			close_cell(&cell, res);
+			return 0;
+		}
 	} else {
 		rc = sbx_cell_put(&cell, lang->source, code, len, 0644, why);
 	}
