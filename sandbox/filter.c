@@ -11,6 +11,8 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <stddef.h>
+#include <linux/audit.h>
 #include <linux/netlink.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -135,6 +137,31 @@ const struct sbx_filter_rule sbx_filter_rules[] = {
 
 const size_t sbx_filter_nrules = sizeof(sbx_filter_rules) / sizeof(sbx_filter_rules[0]);
 
+#if defined(__x86_64__)
+/*
+ * The filter allows by default, so a system call newer than this table would be
+ * allowed unreviewed, and libseccomp 2.5 cannot even name the newest ones. Native
+ * calls above the last one the table was reviewed against, set_mempolicy_home_node
+ * (450, Linux 6.0), return ENOSYS: cachestat, fchmodat2, statmount, listmount,
+ * open_tree_attr and whatever comes next. libc and runtimes fall back on ENOSYS.
+ * These instructions run before libseccomp's program; x32 and other ABIs go on to
+ * it unchanged, and are killed there.
+ */
+#define LAST_REVIEWED_NR 450
+
+static const struct sock_filter newer_calls_prefix[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 2, 0),
+	BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, LAST_REVIEWED_NR, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+};
+#define PREFIX_LEN (sizeof(newer_calls_prefix) / sizeof(newer_calls_prefix[0]))
+#else
+#define PREFIX_LEN 0
+#endif
+
 static int add_rule(scmp_filter_ctx ctx, const struct sbx_filter_rule *r, int nr)
 {
 	uint32_t act = SCMP_ACT_ERRNO((uint32_t)r->err);
@@ -222,18 +249,21 @@ int sbx_filter_build(struct sbx_filter *f, const char **why)
 	}
 	size = lseek(mfd, 0, SEEK_END);
 	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
-	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+	    size / (off_t)sizeof(struct sock_filter) + PREFIX_LEN > BPF_MAXINSNS) {
 		rc = -EINVAL;
 		*why = "compiled filter has an unexpected size";
 		goto out;
 	}
-	buf = malloc((size_t)size);
-	if (!buf || pread(mfd, buf, (size_t)size, 0) != size) {
+	buf = malloc((size_t)size + PREFIX_LEN * sizeof(struct sock_filter));
+	if (!buf || pread(mfd, (struct sock_filter *)buf + PREFIX_LEN, (size_t)size, 0) != size) {
 		rc = buf ? -EIO : -ENOMEM;
 		*why = "cannot read the compiled filter back";
 		goto out;
 	}
-	f->prog.len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+#if defined(__x86_64__)
+	memcpy(buf, newer_calls_prefix, sizeof(newer_calls_prefix));
+#endif
+	f->prog.len = (unsigned short)(size / (off_t)sizeof(struct sock_filter) + PREFIX_LEN);
 	f->prog.filter = buf;
 	buf = NULL;
 	rc = 0;

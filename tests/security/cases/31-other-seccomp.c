@@ -7,6 +7,7 @@
 // expect: stdout not contains ALLOWED
 // expect: stdout contains done
 // expect: stdout contains init_module: EPERM
+// expect: stdout contains open_tree_attr (newer than the rule table): ENOSYS
 // expect: stdout contains finit_module: EPERM
 // expect: stdout contains delete_module: EPERM
 // expect: stdout contains swapon: EPERM
@@ -58,6 +59,7 @@ static void report(const char *label, long r, int fork_like) {
 #define CALL_FORK(label, ...) report(label, syscall(__VA_ARGS__), 1)
 
 int main(void) {
+    CALL("open_tree_attr (newer than the rule table)", 467, -100, "/tmp", 0, 0, 0);
     CALL("init_module", SYS_init_module, 0, 0, "");
     CALL("finit_module", SYS_finit_module, 0, "", 0);
     CALL("delete_module", SYS_delete_module, "stockade", O_NONBLOCK);

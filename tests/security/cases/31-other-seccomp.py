@@ -7,6 +7,7 @@
 # expect: stdout not contains ALLOWED
 # expect: stdout contains done
 # expect: stdout contains init_module: EPERM
+# expect: stdout contains open_tree_attr (newer than the rule table): ENOSYS
 # expect: stdout contains finit_module: EPERM
 # expect: stdout contains delete_module: EPERM
 # expect: stdout contains swapon: EPERM
@@ -48,6 +49,7 @@ def call(label, nr, *args, fork_like=False):
         if fork_like:
             os.waitpid(r, 0)
 
+call("open_tree_attr (newer than the rule table)", 467, -100, "/tmp", 0, 0, 0)
 call("init_module", 175, 0, 0, "")
 call("finit_module", 313, 0, "", 0)
 call("delete_module", 176, "stockade", 0o4000)
