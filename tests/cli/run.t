@@ -145,8 +145,9 @@ def main():
         f.write(b"3 4\n")
     rc, r, err = result(["--stdin", sfile, "-c", "a, b = map(int, input().split()); print(a * b)"])
     ok(rc == 0 and r and r["stdout"] == "12\n", "--stdin feeds the program", json.dumps(r) if r else err)
-    rc, r, err = result(["--lang", "bash", "-c", "cat; echo end"])
-    ok(rc == 0 and r and r["stdout"] == "end\n", "no --stdin: stdin is empty", json.dumps(r) if r else err)
+    rc, r, err = result(["--lang", "bash", "-c", "cat; echo end; readlink /proc/self/fd/0"])
+    ok(rc == 0 and r and r["stdout"] == "end\n/dev/null\n" and r["stderr"] == "",
+       "no --stdin: stdin is an open /dev/null", json.dumps(r) if r else err)
     rc, r, err = result(["--lang", "c", "--stdin", sfile, "-c",
                          '#include <stdio.h>\nint main(void){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a+b);}'])
     ok(rc == 0 and r and r["status"] == "ok" and r["stdout"] == "7\n", "--stdin reaches a compiled program",
@@ -169,6 +170,69 @@ def main():
     parent = "stockade-test-cli"
     state = tempfile.mkdtemp(prefix="stockade-state-")
     iso = {"STOCKADE_STATE_DIR": state, "STOCKADE_CGROUP_PARENT": parent}
+
+    # the program starts clean: default signal handling, nothing blocked (the
+    # supervisor ignores SIGPIPE), no real-time priority, small locked memory
+    rc, r, err = result(["--lang", "bash", "-c",
+                         "grep -E '^Sig(Ign|Blk)' /proc/self/status; yes | head -1 >/dev/null; "
+                         "echo pipe ${PIPESTATUS[0]}; ulimit -r -e -l"])
+    ok(rc == 0 and r and "SigIgn:\t0000000000000000" in r["stdout"] and
+       "SigBlk:\t0000000000000000" in r["stdout"] and "pipe 141" in r["stdout"],
+       "signals: defaults, nothing ignored or blocked; SIGPIPE kills", json.dumps(r) if r else err)
+    # the program's limits do not come from the supervisor: with generous ones it still
+    # gets small ones (needs CAP_SYS_RESOURCE to start it so), with smaller ones it
+    # keeps those (a limit is never raised)
+    import resource
+
+    def ulimits(preexec):
+        p = subprocess.run([BIN, "run", "--lang", "bash", "-c", "ulimit -r -e -l"], capture_output=True,
+                           preexec_fn=preexec, timeout=60)
+        try:
+            return json.loads(p.stdout)["stdout"].rstrip().split("\n")
+        except (ValueError, KeyError):
+            return p.stdout + p.stderr
+
+    def generous():
+        resource.setrlimit(resource.RLIMIT_RTPRIO, (50, 50))
+        resource.setrlimit(resource.RLIMIT_NICE, (30, 30))
+        resource.setrlimit(resource.RLIMIT_MEMLOCK, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    try:
+        if os.fork() == 0:
+            try:
+                generous()
+                os._exit(0)
+            except (ValueError, OSError):
+                os._exit(1)
+        can_raise = os.wait()[1] == 0
+    except OSError:
+        can_raise = False
+    if can_raise:
+        lim = ulimits(generous)
+        ok(lim == ["real-time priority                  (-r) 0", "scheduling priority                 (-e) 0",
+                   "max locked memory           (kbytes, -l) 8192"],
+           "rlimits: no real-time or raised priority, 8 MiB locked memory, whatever the supervisor had",
+           lim)
+    else:
+        n_skip = n + 1
+        globals()["n"] = n_skip
+        print("ok %d # SKIP raising the supervisor's limits needs CAP_SYS_RESOURCE, which this host's "
+              "root lacks" % n_skip)
+    lim = ulimits(lambda: resource.setrlimit(resource.RLIMIT_MEMLOCK, (64 << 10, 64 << 10)))
+    ok(isinstance(lim, list) and lim[-1] == "max locked memory           (kbytes, -l) 64",
+       "rlimits: a smaller limit of the supervisor is kept, and the cell still starts", lim)
+
+    # a compiled program the kernel refuses to execute is the program's failure
+    rc, r, err = result(["--lang", "c", "-c",
+                         '__attribute__((section(".interp"), used)) static const char t[1] = { 1 };\n'
+                         "int main(void) { return 0; }\n"])
+    ok(rc == 0 and r and r["status"] == "runtime_error" and r["exit_code"] is None and
+       "could not be executed" in r.get("error", ""),
+       "a binary the kernel will not exec: runtime_error with the reason, exit 0", json.dumps(r) if r else err)
+    # and one too large for the run cell's disk is a compile error, not a failure
+    rc, r, err = result(["--lang", "c", "--disk", "8M", "-c",
+                         "char big[12 << 20] = {1}; int main(void) { return big[5]; }\n"])
+    ok(rc == 0 and r and r["status"] == "compile_error" and "disk limit" in r["compile_output"],
+       "a binary larger than --disk: compile_error saying so, exit 0", json.dumps(r) if r else err)
 
     # concurrent cells get distinct host uids; all are cleaned up
     procs = [subprocess.Popen([BIN, "run", "--lang", "bash", "-c", "sleep 0.5; cat /proc/self/uid_map"],
