@@ -1030,7 +1030,7 @@ static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
 static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 {
 	const struct sbx_cell *c = sp->cell;
-	int fds[SBX_CG_MAXHIER], n, cgfd;
+	int fds[SBX_CG_MAXHIER], n, cgfd, rc;
 	struct spawn s = *sp;
 	pid_t p;
 
@@ -1068,8 +1068,8 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 		cell_init(sp);
 	if (write(pid_wr, &p, sizeof(p)) != sizeof(p))
 		_exit(1);
-	if ((cgfd = write_id_maps(p, &c->slot)) < 0) {
-		errno = -cgfd;
+	if ((rc = write_id_maps(p, &c->slot)) < 0) {
+		errno = -rc;
 		child_fail(sp->fail_wr, "write the cell's id maps");
 	}
 	if (write(sp->sync_wr, "g", 1) != 1)
