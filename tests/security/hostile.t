@@ -22,6 +22,7 @@ Each case file (cases/*.py, *.c, *.cpp, *.sh, *.js) starts with comment directiv
     host-canary: yes                  a host process that must survive the run
     host-procs-stable: N              host process count after <= before + N
     host-max-cell-procs: N            processes seen with a cell uid while running <= N
+    prelude: NAME                     the program is prelude/NAME.<ext> followed by the case
     expect: status in ok,timeout      also: status == ok, status != ok
     expect: exit_code == 3            ==, !=, <, <=, >, >=, 'is null', 'is not null'
     expect: signal == SIGKILL         signal in SIGSEGV,SIGKILL ; signal is null
@@ -211,7 +212,8 @@ def leftovers(mounts_before):
 def parse_case(path):
     d = {"args": [], "expect": [], "lang": LANG_BY_EXT.get(os.path.splitext(path)[1]),
          "timeout": 60.0, "stdin": None, "stdin_text": None, "host_files": [],
-         "tcp": [], "unix": [], "canary": False, "procs_stable": None, "max_cell_procs": None}
+         "tcp": [], "unix": [], "canary": False, "procs_stable": None, "max_cell_procs": None,
+         "prelude": None}
     marker = "//" if os.path.splitext(path)[1] in (".c", ".cpp", ".js") else "#"
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -251,6 +253,10 @@ def parse_case(path):
                 d["procs_stable"] = int(val)
             elif key == "host-max-cell-procs":
                 d["max_cell_procs"] = int(val)
+            elif key == "prelude":
+                if not re.match(r"^[a-z0-9_-]+$", val):
+                    raise ValueError("%s: bad prelude name %r" % (path, val))
+                d["prelude"] = val
     return d
 
 
@@ -501,7 +507,20 @@ def run_case(num, path):
             os.chmod(sp, 0o644)
             cleanup.append(sp)
             argv += ["--stdin", sp]
-        argv.append(path)
+        if d["prelude"]:
+            # one program file for the cell: the shared prelude, then the case
+            ext = os.path.splitext(path)[1]
+            with open(os.path.join(HERE, "prelude", d["prelude"] + ext), encoding="utf-8") as f:
+                text = f.read()
+            with open(path, encoding="utf-8") as f:
+                text += f.read()
+            fd, prog = tempfile.mkstemp(prefix="stockade-hostile-case-", suffix=ext)
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            cleanup.append(prog)
+            argv.append(prog)
+        else:
+            argv.append(path)
 
         procs_before = len(host_pids())
         mounts_before = mounts()

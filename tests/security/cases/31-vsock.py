@@ -15,29 +15,7 @@
 # expect: stdout contains socket(AF_PACKET|1<<40, SOCK_RAW): EPERM
 # expect: stdout contains socket(AF_NETLINK, NETLINK_KOBJECT_UEVENT): EPERM
 # expect: stdout contains socket(AF_NETLINK|1<<32, NETLINK_KOBJECT_UEVENT|1<<33): EPERM
-import ctypes, errno, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-
-def arg(a):
-    if isinstance(a, int):
-        return ctypes.c_long(a)
-    if isinstance(a, str):
-        return ctypes.c_char_p(a.encode())
-    return a
-
-def call(label, nr, *args, fork_like=False):
-    ctypes.set_errno(0)
-    r = libc.syscall(ctypes.c_long(nr), *[arg(a) for a in args])
-    if r == 0 and fork_like:
-        os._exit(0)                      # a child that should never have existed
-    if r == -1:
-        e = ctypes.get_errno()
-        print("%s: %s" % (label, errno.errorcode.get(e, str(e))), flush=True)
-    else:
-        print("%s: ALLOWED (%d)" % (label, r), flush=True)
-        if fork_like:
-            os.waitpid(r, 0)
+# prelude: syscall
 
 call("socket(AF_VSOCK, SOCK_STREAM)", 41, 40, 1, 0)
 call("socket(AF_VSOCK, SOCK_DGRAM)", 41, 40, 2, 0)
