@@ -11,9 +11,9 @@
  *     `-- init (pid 1 of the cell's pid namespace; set-up, then reaper)
  *           `-- program (exec'd; everything it forks stays below init)
  *
- * The helper makes the cell's network namespace (the costliest one) and brings its
- * loopback up while the supervisor creates the cgroup; then it enters the group and
- * clones init with CLONE_PARENT, so init is the supervisor's child, born inside the
+ * The helper makes the cell's network namespace (the costliest one) while the
+ * supervisor creates the cgroup; then it enters the group and clones init with
+ * CLONE_PARENT, so init is the supervisor's child, born inside the
  * group: no user code ever runs outside it, and no pid is ever written into
  * cgroup.procs (which stalls ~10 ms on RCU). On cgroup v2 the helper uses
  * clone3(CLONE_INTO_CGROUP); on v1 it first moves itself into the group (cheap for a
@@ -34,11 +34,12 @@
  *
  * Descriptors. Between supervisor and cell there are only these, all O_CLOEXEC, and
  * init and the helper close everything else they inherited:
- *   sync    SOCK_SEQPACKET, to init: "g" from the helper once the id maps are written;
- *                                then from the supervisor the root skeleton (a mount
- *                                fd) and the compiled seccomp program (one message),
- *                                both made while init works, sent after the helper's
- *                                last word so the "g" always comes first
+ *   sync    SOCK_SEQPACKET, to init, one message each, in any order: from the
+ *                                helper "go" (the id maps are written) and "net" (lo
+ *                                is up); from the supervisor the root skeleton (a
+ *                                mount fd) and the seccomp program, sent as soon as
+ *                                they are made. init waits for each just before it
+ *                                needs it: "net" only before running the program
  *   err     init/program -> sup  a fixed-size failure record (errno + what); the
  *                                program's copy closes on exec, so EOF means "started"
  *   status  init -> supervisor   the program's wait status (an int)
@@ -130,11 +131,33 @@ void sbx_cell_hide_argv(int argc, char **argv)
 	argv_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
 }
 
-/* The seccomp program as init receives it: one SOCK_SEQPACKET message. */
+/*
+ * What init receives on its sync socket, one SOCK_SEQPACKET message each, in whatever
+ * order they come: the first byte says which.
+ */
+enum {
+	MSG_GO = 'g',		/* helper: the id maps are written */
+	MSG_NET = 'n',		/* helper: the loopback is up */
+	MSG_ROOT = 'r',		/* supervisor: the root skeleton, a mount fd */
+	MSG_FILTER = 'f',	/* supervisor: the seccomp program, struct filter_msg */
+};
+
 struct filter_msg {
+	char tag;				/* MSG_FILTER */
 	uint32_t len;				/* instructions */
 	struct sock_filter insns[BPF_MAXINSNS];
 };
+
+/* What init has received so far. */
+struct init_msgs {
+	unsigned have;				/* HAVE(tag) of each message */
+	int root_fd;
+	struct filter_msg filter;
+};
+
+#define HAVE(tag) (1u << ((tag) - 'a'))
+
+_Static_assert(offsetof(struct filter_msg, insns) == 8, "filter message head: tag, len");
 
 const char *sbx_status_name(enum sbx_status s)
 {
@@ -419,25 +442,67 @@ static void drop_capabilities(int fd)
 	}
 }
 
-/* Receives the compiled filter from the supervisor (one message) and installs it. The
- * message is kept in static storage: init is a forked copy with no other use for it. */
-static void install_filter(int sync_rd, int report)
+/*
+ * Receives messages on the sync socket until the one with tag `want` has come,
+ * keeping the others for later: the helper and the supervisor send independently. A
+ * malformed message fails the cell; EOF means the supervisor is gone.
+ */
+static void await_msg(int sock, int report, char want, struct init_msgs *m)
 {
-	static struct filter_msg msg;
-	struct sbx_filter f;
-	ssize_t n;
+	/* static: init is a forked copy with nothing else to use the memory for */
+	static struct filter_msg buf;
 
-	do
-		n = recv(sync_rd, &msg, sizeof(msg), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < (ssize_t)sizeof(msg.len) || msg.len == 0 || msg.len > BPF_MAXINSNS ||
-	    (size_t)n != sizeof(msg.len) + msg.len * sizeof(msg.insns[0])) {
-		if (n >= 0)
-			errno = n == 0 ? EPIPE : EPROTO;
-		child_fail(report, "receive seccomp filter");
+	while (!(m->have & HAVE(want))) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm;
+		ssize_t n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			_exit(127);	/* the supervisor is gone */
+		if (n < 0)
+			child_fail(report, "receive from the supervisor");
+		errno = EPROTO;
+		if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+			child_fail(report, "message from the supervisor");
+		cm = CMSG_FIRSTHDR(&mh);
+		switch (buf.tag) {
+		case MSG_GO:
+		case MSG_NET:
+			if (n != 1 || cm)
+				child_fail(report, "message from the supervisor");
+			break;
+		case MSG_ROOT:
+			if (n != 1 || !cm || cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
+				child_fail(report, "receive the root");
+			memcpy(&m->root_fd, CMSG_DATA(cm), sizeof(int));
+			break;
+		case MSG_FILTER:
+			if (cm || n < (ssize_t)offsetof(struct filter_msg, insns) || buf.len == 0 ||
+			    buf.len > BPF_MAXINSNS ||
+			    (size_t)n != offsetof(struct filter_msg, insns) +
+					 buf.len * sizeof(buf.insns[0]))
+				child_fail(report, "receive the seccomp filter");
+			memcpy(&m->filter, &buf, (size_t)n);
+			break;
+		default:
+			child_fail(report, "message from the supervisor");
+		}
+		m->have |= HAVE(buf.tag);
 	}
-	f.prog.len = (unsigned short)msg.len;
-	f.prog.filter = msg.insns;
+}
+
+static void install_filter(int report, struct init_msgs *m)
+{
+	struct sbx_filter f;
+
+	f.prog.len = (unsigned short)m->filter.len;
+	f.prog.filter = m->filter.insns;
 	if (sbx_filter_install(&f) < 0)
 		child_fail(report, "seccomp");
 }
@@ -508,8 +573,10 @@ static _Noreturn void cell_init(const struct spawn *sp)
 {
 	const struct sbx_cell *c = sp->cell;
 	const struct sbx_limits *l = &c->lim;
-	int fd = sp->fail_wr, root[SBX_CG_MAXHIER];
-	char opts[96], b;
+	/* static: too large for init's stack, and init has no other use for the memory */
+	static struct init_msgs msgs;
+	int fd = sp->fail_wr;
+	char opts[96];
 	pid_t child;
 
 	/* if the supervisor dies from here on, so does the cell */
@@ -527,8 +594,8 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	/* the helper may have been pinned to one CPU: the program gets what we had */
 	if (sp->pin_helper && sched_setaffinity(0, sizeof(sp->cpus), &sp->cpus) < 0)
 		child_fail(fd, "restore CPU affinity");
-	if (read(sp->sync_rd, &b, 1) != 1)
-		_exit(127);	/* the supervisor is gone before writing our id maps */
+	/* nothing can be done in the user namespace before its id maps are written */
+	await_msg(sp->sync_rd, fd, MSG_GO, &msgs);
 
 	/* Host root's supplementary groups would still open host files: drop them. Files
 	 * made during set-up belong to the sandbox user (an unmapped owner is refused). */
@@ -540,13 +607,10 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		child_fail(fd, "make / private");
 	/* The root: the read-only skeleton the supervisor built (see make_root). */
-	if (recv_fds(sp->sync_rd, 'r', root) != 1) {
-		errno = EPROTO;
-		child_fail(fd, "receive the root");
-	}
-	if (sys_move_mount(root[0], "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	await_msg(sp->sync_rd, fd, MSG_ROOT, &msgs);
+	if (sys_move_mount(msgs.root_fd, "", AT_FDCWD, NEWROOT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		child_fail(fd, "attach the root");
-	close(root[0]);
+	close(msgs.root_fd);
 	if (chdir(NEWROOT) < 0)
 		child_fail(fd, "chdir new root");
 
@@ -601,7 +665,10 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* the program runs as the same uid: keep it out of init's memory (/proc/1/mem) */
 	prctl(PR_SET_DUMPABLE, 0);
-	install_filter(sp->sync_rd, fd);
+	await_msg(sp->sync_rd, fd, MSG_FILTER, &msgs);
+	install_filter(fd, &msgs);
+	/* the program may talk to itself on 127.0.0.1: not before the helper has lo up */
+	await_msg(sp->sync_rd, fd, MSG_NET, &msgs);
 	close(sp->sync_rd);
 	if (chdir("/mnt/data") < 0)
 		child_fail(fd, "chdir /mnt/data");
@@ -1016,16 +1083,15 @@ static void move_off_supervisor_cpu(const struct spawn *sp, pid_t helper)
 /*
  * The helper: a child of the supervisor that lives only while a cell starts.
  *
- * It first makes the cell's network namespace (the costliest namespace, ~0.5 ms) and
- * brings its loopback up, while the supervisor creates the cgroup. The namespace is
- * owned by the host's user namespace, so nothing in the cell can reconfigure it. When
- * the supervisor says the group is ready (sending the descriptors to enter it, which
- * it opened meanwhile), the helper enters it (sbx_cg_enter) and
- * clones init with the remaining namespaces and CLONE_PARENT, so init is born inside
- * the group, in that network namespace, as the supervisor's own child. It reports
- * init's pid, writes init's id maps, releases init (the first byte on the sync pipe),
- * reports "k" and exits. The supervisor writes to the sync pipe only after the "k", so
- * init always reads its go byte first; and it knows init's pid whatever fails next.
+ * It first makes the cell's network namespace (the costliest namespace, ~0.5 ms)
+ * while the supervisor creates the cgroup. The namespace is owned by the host's user
+ * namespace, so nothing in the cell can reconfigure it. When the supervisor says the
+ * group is ready (sending the descriptors to enter it, which it opened meanwhile), the
+ * helper enters it (sbx_cg_enter) and clones init with the remaining namespaces and
+ * CLONE_PARENT, so init is born inside the group, in that network namespace, as the
+ * supervisor's own child. It reports init's pid (so the supervisor can kill it
+ * whatever fails next), writes init's id maps and tells init "go"; then, while init
+ * mounts, brings the loopback up and tells init "net"; reports "k" and exits.
  */
 static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 {
@@ -1042,7 +1108,6 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 	move_off_supervisor_cpu(sp, 0);
 	if (unshare(CLONE_NEWNET) < 0)
 		child_fail(sp->fail_wr, "new network namespace");
-	loopback_up(sp->fail_wr);
 	if ((n = recv_fds(go_rd, 'g', fds)) < 0)
 		_exit(0);	/* the supervisor gave up: no cell */
 	cgfd = sbx_cg_enter(c->sys, fds, n);
@@ -1072,11 +1137,45 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 		errno = -rc;
 		child_fail(sp->fail_wr, "write the cell's id maps");
 	}
-	if (write(sp->sync_wr, "g", 1) != 1)
+	if (write(sp->sync_wr, (char[]){ MSG_GO }, 1) != 1)
 		child_fail(sp->fail_wr, "release init");
+	/* while init mounts: it waits for this only before it runs the program */
+	loopback_up(sp->fail_wr);
+	if (write(sp->sync_wr, (char[]){ MSG_NET }, 1) != 1)
+		child_fail(sp->fail_wr, "report the loopback");
 	if (write(pid_wr, "k", 1) != 1)
 		_exit(1);
 	_exit(0);
+}
+
+/* Sends the filter to init; compiles it first if this is its first use. */
+static int send_filter(int fd, struct sbx_filter *f, const char **why)
+{
+	int rc;
+
+	if (!f->prog.filter && (rc = sbx_filter_build(f, why)) < 0)
+		return rc;
+	{
+		/* the head of a struct filter_msg, without its 32 KiB of room */
+		struct {
+			char tag;
+			uint32_t len;
+		} head = { .tag = MSG_FILTER, .len = f->prog.len };
+		struct iovec iov[2] = {
+			{ .iov_base = &head, .iov_len = offsetof(struct filter_msg, insns) },
+			{ .iov_base = f->prog.filter,
+			  .iov_len = head.len * sizeof(struct sock_filter) },
+		};
+		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+
+		/* one SOCK_SEQPACKET message: init takes it whole or not at all */
+		if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)(iov[0].iov_len + iov[1].iov_len)) {
+			rc = -errno;
+			*why = "cannot send the seccomp filter to the cell";
+			return rc;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -1087,8 +1186,9 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
  * *helper_out is the helper to reap once convenient (its exit is not worth waiting
  * for now).
  */
-static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helper_out,
-			bool *released, int *root_fd, const char **root_why, const char **why)
+static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_filter *f,
+			pid_t *helper_out, bool *released, int *root_fd, const char **root_why,
+			const char **why)
 {
 	int go[2], pp[2], fds[SBX_CG_MAXHIER], n, rc;
 	pid_t helper, pid;
@@ -1143,9 +1243,17 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, pid_t *helpe
 	} else {
 		char k;
 
-		/* the helper is busy for a while: build the root meanwhile (a failure is
-		 * reported once init's pid is known, so that init can be killed) */
+		/* The helper is busy for a while: build the root and the filter meanwhile
+		 * and send them at once (init takes its messages in any order). A failure
+		 * is reported once init's pid is known, so that init can be killed. */
 		*root_fd = make_root(root_why);
+		if (*root_fd >= 0 && (send_fds(sp->sync_wr, MSG_ROOT, root_fd, 1) < 0 ||
+				      send_filter(sp->sync_wr, f, root_why) < 0)) {
+			close(*root_fd);
+			*root_fd = -1;
+			if (!*root_why)
+				*root_why = "cannot send the root to the cell";
+		}
 		if (read_retry(pp[0], &pid, sizeof(pid)) != sizeof(pid))
 			pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
 		else
@@ -1232,30 +1340,6 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 		o->status = SBX_STATUS_RUNTIME_ERROR;
 }
 
-/* Sends the filter after the id maps; compiles it first if this is its first use. */
-static int send_filter(int fd, struct sbx_filter *f, const char **why)
-{
-	int rc;
-
-	if (!f->prog.filter && (rc = sbx_filter_build(f, why)) < 0)
-		return rc;
-	{
-		uint32_t len = f->prog.len;
-		struct iovec iov[2] = {
-			{ .iov_base = &len, .iov_len = sizeof(len) },
-			{ .iov_base = f->prog.filter, .iov_len = len * sizeof(struct sock_filter) },
-		};
-		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-
-		/* one SOCK_SEQPACKET message: init takes it whole or not at all */
-		if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)(iov[0].iov_len + iov[1].iov_len)) {
-			rc = -errno;
-			*why = "cannot send the seccomp filter to the cell";
-			return rc;
-		}
-	}
-	return 0;
-}
 
 int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
 		  struct sbx_outcome *o, const char **why)
@@ -1312,7 +1396,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	sp.err_wr = err[1];
 
 	*why = NULL;
-	init = spawn_init(c, &sp, &helper, &released, &root_fd, &root_why, why);
+	init = spawn_init(c, &sp, f, &helper, &released, &root_fd, &root_why, why);
 	/* our copies of the cell's ends */
 	close(sync[0]);
 	close(fail[1]);
@@ -1344,8 +1428,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	*why = NULL;
 	if (root_fd < 0 && root_why)
 		*why = root_why;
-	if (!released || pidfd < 0 || root_fd < 0 || send_fds(sync[1], 'r', &root_fd, 1) < 0 ||
-	    send_filter(sync[1], f, why) < 0) {
+	if (!released || pidfd < 0 || root_fd < 0) {
 		struct fail_msg m;
 		int e = errno;
 
