@@ -1148,6 +1148,34 @@ static _Noreturn void helper_main(const struct spawn *sp, int go_rd, int pid_wr)
 	_exit(0);
 }
 
+/*
+ * Reads a failure record, if one is there (the pipe is non-blocking), into the
+ * outcome: a set-up failure is Stockade's (setup_failed); a failed exec of a binary
+ * user code made, which the kernel may well refuse, is the program's (exec_failed).
+ * Returns 1 when a record was read, 0 when there was none, -1 at EOF.
+ */
+static int take_fail_record(int fd, const struct sbx_exec *x, struct sbx_outcome *o)
+{
+	struct fail_msg m;
+	ssize_t r = read(fd, &m, sizeof(m));
+
+	if (r == 0)
+		return -1;
+	if (r != sizeof(m))
+		return 0;
+	m.what[sizeof(m.what) - 1] = '\0';
+	if (m.phase == FAIL_EXEC && x->user_binary) {
+		o->exec_failed = true;
+		snprintf(o->message, sizeof(o->message), "the program could not be executed: %s: %s",
+			 m.what, strerror(m.err));
+	} else {
+		o->setup_failed = true;
+		snprintf(o->message, sizeof(o->message), "cell set-up failed: %s: %s", m.what,
+			 strerror(m.err));
+	}
+	return 1;
+}
+
 /* Sends the filter to init; compiles it first if this is its first use. */
 static int send_filter(int fd, struct sbx_filter *f, const char **why)
 {
@@ -1187,15 +1215,14 @@ static int send_filter(int fd, struct sbx_filter *f, const char **why)
  * for now).
  */
 static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_filter *f,
-			pid_t *helper_out, bool *released, int *root_fd, const char **root_why,
-			const char **why)
+			pid_t *helper_out, bool *released, const char **prep_why, const char **why)
 {
 	int go[2], pp[2], fds[SBX_CG_MAXHIER], n, rc;
 	pid_t helper, pid;
 
 	*helper_out = 0;
 	*released = false;
-	*root_fd = -1;
+	*prep_why = NULL;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0) {
 		*why = "socketpair";
 		return -errno;
@@ -1242,17 +1269,17 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_f
 		pid = -ECHILD;
 	} else {
 		char k;
+		int root = make_root(prep_why);
 
 		/* The helper is busy for a while: build the root and the filter meanwhile
 		 * and send them at once (init takes its messages in any order). A failure
-		 * is reported once init's pid is known, so that init can be killed. */
-		*root_fd = make_root(root_why);
-		if (*root_fd >= 0 && (send_fds(sp->sync_wr, MSG_ROOT, root_fd, 1) < 0 ||
-				      send_filter(sp->sync_wr, f, root_why) < 0)) {
-			close(*root_fd);
-			*root_fd = -1;
-			if (!*root_why)
-				*root_why = "cannot send the root to the cell";
+		 * (*prep_why) is acted on once init's pid is known, so init can be killed. */
+		if (root >= 0) {
+			if (send_fds(sp->sync_wr, MSG_ROOT, &root, 1) < 0)
+				*prep_why = "cannot send the root to the cell";
+			else
+				send_filter(sp->sync_wr, f, prep_why);
+			close(root);
 		}
 		if (read_retry(pp[0], &pid, sizeof(pid)) != sizeof(pid))
 			pid = -ECHILD;	/* the helper failed: its record is in the fail pipe */
@@ -1353,8 +1380,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	int st = 0, pidfd, rc = 0;
 	pid_t init, helper;
 	bool released;
-	int root_fd;
-	const char *root_why = NULL;
+	const char *prep_why;
 
 	memset(o, 0, sizeof(*o));
 	o->exit_code = -1;
@@ -1396,7 +1422,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	sp.err_wr = err[1];
 
 	*why = NULL;
-	init = spawn_init(c, &sp, f, &helper, &released, &root_fd, &root_why, why);
+	init = spawn_init(c, &sp, f, &helper, &released, &prep_why, why);
 	/* our copies of the cell's ends */
 	close(sync[0]);
 	close(fail[1]);
@@ -1409,27 +1435,18 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		goto reap_helper;
 	}
 	if (init < 0) {
-		struct fail_msg m;
-
-		if (read(fail[0], &m, sizeof(m)) == sizeof(m)) {
-			m.what[sizeof(m.what) - 1] = '\0';
-			snprintf(o->message, sizeof(o->message), "%s: %s", m.what, strerror(m.err));
-		} else {
+		if (take_fail_record(fail[0], x, o) != 1) {
+			o->setup_failed = true;
 			snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
 				 strerror((int)-init));
 		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
-		o->setup_failed = true;
 		o->exit_code = -1;
 		rc = 0;
 		goto reap_helper;
 	}
 	pidfd = sys_pidfd_open(init);
-	*why = NULL;
-	if (root_fd < 0 && root_why)
-		*why = root_why;
-	if (!released || pidfd < 0 || root_fd < 0) {
-		struct fail_msg m;
+	if (!released || pidfd < 0 || prep_why) {
 		int e = errno;
 
 		/* init first: once it is gone, whatever it or the helper reported is there */
@@ -1438,20 +1455,14 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			;
 		if (pidfd >= 0)
 			close(pidfd);
-		if (read(fail[0], &m, sizeof(m)) == sizeof(m)) {
-			m.what[sizeof(m.what) - 1] = '\0';
-			snprintf(o->message, sizeof(o->message), "%s: %s", m.what,
-				 strerror(m.err));
-		} else {
+		if (take_fail_record(fail[0], x, o) != 1) {
+			o->setup_failed = true;
 			snprintf(o->message, sizeof(o->message), "cannot start the cell: %s",
-				 *why ? *why : released ? strerror(e) : "the helper failed");
+				 prep_why ? prep_why : released ? strerror(e) : "the helper failed");
 		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
-		o->setup_failed = true;
 		goto reap_helper;
 	}
-	close(root_fd);
-	root_fd = -1;
 	close(sync[1]);
 	sync[1] = -1;
 	/* the wall clock runs from the moment the cell has everything it needs */
@@ -1525,28 +1536,12 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			killed = true;
 		}
 		if (i_fail >= 0 && pfd[i_fail].revents) {
-			struct fail_msg m;
-			ssize_t r = read(fail[0], &m, sizeof(m));
+			int r = take_fail_record(fail[0], x, o);
 
-			if (r == sizeof(m)) {
-				m.what[sizeof(m.what) - 1] = '\0';
-				/* a binary user code made may be one the kernel refuses: that
-				 * is the program's failure, not Stockade's */
-				if (m.phase == FAIL_EXEC && x->user_binary) {
-					o->exec_failed = true;
-					snprintf(o->message, sizeof(o->message),
-						 "the program could not be executed: %s: %s",
-						 m.what, strerror(m.err));
-				} else {
-					o->setup_failed = true;
-					snprintf(o->message, sizeof(o->message),
-						 "cell set-up failed: %s: %s", m.what, strerror(m.err));
-				}
-				if (!killed) {
-					kill_cell(c, init);
-					killed = true;
-				}
-			} else if (r == 0) {
+			if (r == 1 && !killed) {
+				kill_cell(c, init);
+				killed = true;
+			} else if (r < 0) {
 				fail_open = false;	/* EOF: the program was exec'd */
 			}
 		}
@@ -1586,8 +1581,6 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 reap_helper:
 	while (helper > 0 && waitpid(helper, NULL, 0) < 0 && errno == EINTR)
 		;
-	if (root_fd >= 0)
-		close(root_fd);
 	close(err[0]);
 	if (sync[1] >= 0)
 		close(sync[1]);
