@@ -309,15 +309,16 @@ static void close_all_but(int *keep, int n)
  * also what the helper needs. */
 static void close_inherited(const struct spawn *sp, bool helper)
 {
-	int keep[10] = { sp->sync_rd, sp->fail_wr, sp->status_wr, sp->out_wr, sp->err_wr,
-			 sp->x->stdin_fd, sp->cell->data_fd, -1, -1, -1 };
+	int keep[11] = { sp->sync_rd, sp->fail_wr, sp->status_wr, sp->out_wr, sp->err_wr,
+			 sp->x->stdin_fd, sp->cell->data_fd,
+			 sp->x->use_fd3 ? sp->x->fd3_fd : -1, -1, -1, -1 };
 
 	if (helper) {
-		keep[7] = sp->sync_wr;
-		keep[8] = sp->go_rd;
-		keep[9] = sp->pid_wr;
+		keep[8] = sp->sync_wr;
+		keep[9] = sp->go_rd;
+		keep[10] = sp->pid_wr;
 	}
-	close_all_but(keep, 10);
+	close_all_but(keep, 11);
 }
 
 /* Keeps the atime flags of the source mount: a mount copied into a user namespace has
@@ -522,7 +523,9 @@ static _Noreturn void program(const struct spawn *sp)
 {
 	const struct sbx_exec *x = sp->x;
 	int fail = lift_fd(sp->fail_wr, 10, sp->fail_wr);
-	int in, out, err;
+	int in, out, err, fd3 = -1;
+	/* the failure record's descriptor, closed on exec: just above what the program gets */
+	unsigned nfail = x->use_fd3 ? 4 : 3;
 	struct {				/* the kernel's struct sigaction */
 		void (*handler)(int);
 		unsigned long flags;
@@ -545,11 +548,13 @@ static _Noreturn void program(const struct spawn *sp)
 	}
 	out = lift_fd(sp->out_wr, 10, fail);
 	err = lift_fd(x->merge_stderr ? sp->out_wr : sp->err_wr, 10, fail);
+	if (x->use_fd3)
+		fd3 = lift_fd(x->fd3_fd, 10, fail);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
-	    dup3(fail, 3, O_CLOEXEC) < 0)
+	    (x->use_fd3 && dup2(fd3, 3) < 0) || dup3(fail, nfail, O_CLOEXEC) < 0)
 		child_fail(fail, "dup2 stdio");
-	if (syscall(SYS_close_range, 4, ~0U, 0) < 0)
-		child_fail(3, "close_range");
+	if (syscall(SYS_close_range, nfail + 1, ~0U, 0) < 0)
+		child_fail(nfail, "close_range");
 	/* Default signal handling and nothing blocked: nothing of the supervisor's (which
 	 * ignores SIGPIPE, and an ignored signal survives exec) or of whatever started it.
 	 * The raw system calls: libc refuses its own reserved signals (32, 33), which an
@@ -564,7 +569,7 @@ static _Noreturn void program(const struct spawn *sp)
 		char what[sizeof(((struct fail_msg *)0)->what)];
 
 		snprintf(what, sizeof(what), "exec %s", x->argv[0]);
-		child_fail_phase(3, FAIL_EXEC, what);
+		child_fail_phase((int)nfail, FAIL_EXEC, what);
 	}
 }
 
@@ -687,6 +692,8 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	close(sp->err_wr);
 	if (sp->x->stdin_fd >= 0)
 		close(sp->x->stdin_fd);
+	if (sp->x->use_fd3)
+		close(sp->x->fd3_fd);
 	for (;;) {
 		int st;
 		pid_t p = waitpid(-1, &st, 0);
@@ -1368,16 +1375,26 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 }
 
 
-int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
-		  struct sbx_outcome *o, const char **why)
+static void close_live(struct sbx_live *lv)
+{
+	int *fds[] = { &lv->pidfd, &lv->out, &lv->err, &lv->fail, &lv->status };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	while (lv->helper > 0 && waitpid(lv->helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	lv->helper = 0;
+}
+
+int sbx_cell_start(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
+		   struct sbx_live *lv, struct sbx_outcome *o, const char **why)
 {
 	int sync[2], fail[2], status[2], out[2], err[2];
 	struct spawn sp;
-	struct sbx_cg_stats cs;
-	unsigned long long start, wall_deadline;
-	bool out_open = true, err_open = true, fail_open = true, status_open = true;
-	bool init_done = false, have_status = false, killed = false;
-	int st = 0, pidfd, rc = 0;
+	int pidfd, rc = 0;
 	pid_t init, helper;
 	bool released;
 	const char *prep_why;
@@ -1386,6 +1403,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	o->exit_code = -1;
 	sbx_buf_init(&o->out, c->lim.output);
 	sbx_buf_init(&o->err, c->lim.output);
+	*lv = (struct sbx_live){ .init = -1, .pidfd = -1, .out = -1, .err = -1, .fail = -1,
+				 .status = -1 };
 	if (c->used) {
 		*why = "a cell runs one program";
 		return -EBUSY;
@@ -1429,10 +1448,15 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 	close(status[1]);
 	close(out[1]);
 	close(err[1]);
+	lv->helper = helper;
+	lv->out = out[0];
+	lv->err = err[0];
+	lv->fail = fail[0];
+	lv->status = status[0];
 	if (init < 0 && *why) {
 		/* the supervisor's own failure (the cgroup): not an outcome */
 		rc = init;
-		goto reap_helper;
+		goto fail_start;
 	}
 	if (init < 0) {
 		if (take_fail_record(fail[0], x, o) != 1) {
@@ -1442,8 +1466,8 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
 		o->exit_code = -1;
-		rc = 0;
-		goto reap_helper;
+		rc = 1;
+		goto fail_start;
 	}
 	pidfd = sys_pidfd_open(init);
 	if (!released || pidfd < 0 || prep_why) {
@@ -1461,15 +1485,66 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 				 prep_why ? prep_why : released ? strerror(e) : "the helper failed");
 		}
 		o->status = SBX_STATUS_INTERNAL_ERROR;
-		goto reap_helper;
+		rc = 1;
+		goto fail_start;
 	}
 	close(sync[1]);
-	sync[1] = -1;
+	lv->init = init;
+	lv->pidfd = pidfd;
 	/* the wall clock runs from the moment the cell has everything it needs */
-	start = sbx_now_ns();
-	wall_deadline = start + c->lim.wall_ms * 1000000ULL;
+	lv->start_ns = sbx_now_ns();
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
 	fcntl(err[0], F_SETFL, O_NONBLOCK);
+	return 0;
+
+fail_start:
+	close(sync[1]);
+	close_live(lv);
+	return rc;
+
+close_out:
+	close(out[0]);
+	close(out[1]);
+close_status:
+	close(status[0]);
+	close(status[1]);
+close_fail:
+	close(fail[0]);
+	close(fail[1]);
+close_sync:
+	{
+		int e = errno;
+
+		close(sync[0]);
+		close(sync[1]);
+		*why = "pipe";
+		return -e;
+	}
+}
+
+void sbx_cell_end(struct sbx_cell *c, struct sbx_live *lv)
+{
+	if (lv->init > 0) {
+		kill_cell(c, lv->init);
+		while (waitpid(lv->init, NULL, 0) < 0 && errno == EINTR)
+			;
+		lv->init = -1;
+	}
+	close_live(lv);
+	/* a process could only survive init by being outside the pid namespace */
+	sbx_cg_kill(&c->cg);
+}
+
+/* Runs a started cell to its end or its limits, then measures it. */
+static int wait_cell(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live *lv,
+		     struct sbx_outcome *o, const char **why)
+{
+	struct sbx_cg_stats cs;
+	unsigned long long wall_deadline = lv->start_ns + c->lim.wall_ms * 1000000ULL;
+	bool out_open = true, err_open = true, fail_open = true, status_open = true;
+	bool init_done = false, have_status = false, killed = false;
+	pid_t init = lv->init;
+	int st = 0, rc = 0;
 
 	while (!init_done) {
 		struct pollfd pfd[5];
@@ -1502,22 +1577,22 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			timeout = (long)(t / 1000000) + 1;
 		}
 		if (out_open) {
-			pfd[n] = (struct pollfd){ out[0], POLLIN, 0 };
+			pfd[n] = (struct pollfd){ lv->out, POLLIN, 0 };
 			i_out = n++;
 		}
 		if (err_open) {
-			pfd[n] = (struct pollfd){ err[0], POLLIN, 0 };
+			pfd[n] = (struct pollfd){ lv->err, POLLIN, 0 };
 			i_err = n++;
 		}
 		if (fail_open) {
-			pfd[n] = (struct pollfd){ fail[0], POLLIN, 0 };
+			pfd[n] = (struct pollfd){ lv->fail, POLLIN, 0 };
 			i_fail = n++;
 		}
 		if (status_open) {
-			pfd[n] = (struct pollfd){ status[0], POLLIN, 0 };
+			pfd[n] = (struct pollfd){ lv->status, POLLIN, 0 };
 			i_stat = n++;
 		}
-		pfd[n] = (struct pollfd){ pidfd, POLLIN, 0 };
+		pfd[n] = (struct pollfd){ lv->pidfd, POLLIN, 0 };
 		i_init = n++;
 		if (poll(pfd, (nfds_t)n, (int)timeout) < 0) {
 			if (errno == EINTR)
@@ -1528,15 +1603,15 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			killed = true;
 		}
 		if (i_out >= 0 && pfd[i_out].revents)
-			out_open = pump(out[0], &o->out, &o->output_exceeded);
+			out_open = pump(lv->out, &o->out, &o->output_exceeded);
 		if (i_err >= 0 && pfd[i_err].revents)
-			err_open = pump(err[0], &o->err, &o->output_exceeded);
+			err_open = pump(lv->err, &o->err, &o->output_exceeded);
 		if (o->output_exceeded && !killed) {
 			kill_cell(c, init);
 			killed = true;
 		}
 		if (i_fail >= 0 && pfd[i_fail].revents) {
-			int r = take_fail_record(fail[0], x, o);
+			int r = take_fail_record(lv->fail, x, o);
 
 			if (r == 1 && !killed) {
 				kill_cell(c, init);
@@ -1546,7 +1621,7 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			}
 		}
 		if (i_stat >= 0 && pfd[i_stat].revents) {
-			ssize_t r = read(status[0], &st, sizeof(st));
+			ssize_t r = read(lv->status, &st, sizeof(st));
 
 			have_status = r == sizeof(st);
 			status_open = false;
@@ -1555,19 +1630,19 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 			while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
 				;
 			init_done = true;
+			lv->init = -1;
 			/* the status may have been written just before init exited */
-			if (status_open && read(status[0], &st, sizeof(st)) == sizeof(st))
+			if (status_open && read(lv->status, &st, sizeof(st)) == sizeof(st))
 				have_status = true;
 		}
 	}
-	o->wall_ms = (sbx_now_ns() - start) / 1000000;
-	close(pidfd);
+	o->wall_ms = (sbx_now_ns() - lv->start_ns) / 1000000;
 	/* init is reaped, so every process of the pid namespace is gone and so is every
 	 * writer of the pipes: what is buffered is all there is */
 	if (out_open)
-		pump(out[0], &o->out, &o->output_exceeded);
+		pump(lv->out, &o->out, &o->output_exceeded);
 	if (err_open)
-		pump(err[0], &o->err, &o->output_exceeded);
+		pump(lv->err, &o->err, &o->output_exceeded);
 	/* a process could only survive init by being outside the pid namespace: make sure */
 	sbx_cg_kill(&c->cg);
 	sbx_cg_stats(&c->cg, &cs);
@@ -1577,36 +1652,21 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		o->exit_code = -1;
 		o->signal = 0;
 	}
-
-reap_helper:
-	while (helper > 0 && waitpid(helper, NULL, 0) < 0 && errno == EINTR)
-		;
-	close(err[0]);
-	if (sync[1] >= 0)
-		close(sync[1]);
-	close(out[0]);
-	close(status[0]);
-	close(fail[0]);
+	close_live(lv);
 	return rc;
+}
 
-close_out:
-	close(out[0]);
-	close(out[1]);
-close_status:
-	close(status[0]);
-	close(status[1]);
-close_fail:
-	close(fail[0]);
-	close(fail[1]);
-close_sync:
-	{
-		int e = errno;
+int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
+		  struct sbx_outcome *o, const char **why)
+{
+	struct sbx_live lv;
+	int rc = sbx_cell_start(c, f, x, &lv, o, why);
 
-		close(sync[0]);
-		close(sync[1]);
-		*why = "pipe";
-		return -e;
-	}
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return 0;
+	return wait_cell(c, x, &lv, o, why);
 }
 
 void sbx_outcome_free(struct sbx_outcome *o)

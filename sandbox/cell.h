@@ -62,6 +62,21 @@ struct sbx_exec {
 	bool user_binary;		/* argv[0] was made by user code (a compiled
 					 * program): a failed exec is the program's
 					 * runtime error, not Stockade's */
+	bool use_fd3;			/* the program also gets fd3_fd as its fd 3 (a
+					 * runner's reply channel) */
+	int fd3_fd;
+};
+
+/* A started cell whose program runs: what sbx_cell_start hands to a supervisor that
+ * talks to the program for a long time (the keeper's warm cells). */
+struct sbx_live {
+	pid_t init;			/* host pid of the cell's init */
+	int pidfd;			/* of init: readable when the cell has ended */
+	int out, err;			/* the program's stdout and stderr, non-blocking */
+	int fail;			/* failure records; EOF once the program was exec'd */
+	int status;			/* the program's wait status, from init */
+	unsigned long long start_ns;	/* when the cell had everything it needs */
+	pid_t helper;			/* the short-lived helper, reaped at the end */
 };
 
 struct sbx_outcome {
@@ -104,6 +119,19 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
  */
 int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
 		  struct sbx_outcome *o, const char **why);
+
+/*
+ * Starts the program and returns without waiting for it: *lv holds the descriptors
+ * and init's pid. Returns 0 when it runs; 1 when the cell could not be built (*o then
+ * holds the internal error and nothing is left to end); -errno with *why when the
+ * supervisor itself failed. A running cell is ended with sbx_cell_end. The caller must
+ * be a thread that outlives the cell: init dies with the thread that started it.
+ */
+int sbx_cell_start(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
+		   struct sbx_live *lv, struct sbx_outcome *o, const char **why);
+
+/* Kills the cell (every process of it), reaps init and closes *lv's descriptors. */
+void sbx_cell_end(struct sbx_cell *c, struct sbx_live *lv);
 
 /* Releases the outcome's buffers. */
 void sbx_outcome_free(struct sbx_outcome *o);
