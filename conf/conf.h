@@ -1,0 +1,75 @@
+/*
+ * conf.h - conf/stockade.xml: the keeper's configuration.
+ *
+ * The file is validated against the RELAX NG schema conf/stockade.rng (compiled into
+ * the binary), then read into struct conf. Every error names the file, the line and
+ * the field ("conf/stockade.xml:14: runtime[python]/limits/@memory: not a size: 12Q").
+ * Every attribute but a runtime's name is optional; the defaults are in the schema,
+ * beside each attribute. A file with a <!DOCTYPE> is refused: no DTD, no entities.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "limit.h"
+
+#define CONF_MAX_RUNTIMES 8
+
+struct conf_runtime {
+	char name[16];			/* python, node, bash: a runner of sandbox/runners */
+	unsigned ready;			/* warm cells kept started ahead of demand */
+	unsigned max_sessions;		/* bound cells at most */
+	uint64_t cooldown_s;		/* idle seconds before a session ends (300) */
+	uint64_t timeout_ms;		/* per-execution timeout when a request names none */
+	uint64_t max_timeout_ms;	/* the most a request may ask for */
+	uint64_t grace_ms;		/* after an interrupt, how long the runner may take
+					 * to come back before the cell is killed */
+	struct sbx_limits lim;		/* memory, pids, cpus, disk, inodes, output (per
+					 * execution and stream), fsize, nofile; cpu_ms
+					 * and wall_ms are for the cell's whole life
+					 * (1 h and 24 h unless the file says) */
+};
+
+struct conf {
+	char path[PATH_MAX];		/* the file it came from */
+	char socket[PATH_MAX];		/* the keeper's unix socket */
+	mode_t socket_mode;		/* 0660 */
+	uid_t socket_uid;		/* owner and group, by name in the file */
+	gid_t socket_gid;
+	char host[64];			/* this host's name in the directory (default:
+					 * gethostname) */
+	char memcached[256];		/* libmemcached server list: "127.0.0.1:11211" */
+	uint64_t memcached_timeout_ms;	/* per operation (200) */
+	unsigned max_connections;	/* concurrent client connections (256) */
+	uint64_t busy_wait_ms;		/* how long a request waits for its session's
+					 * previous execution before "busy" (10000) */
+	uint64_t max_upload;		/* largest file one upload may carry */
+	unsigned nruntimes;
+	struct conf_runtime rt[CONF_MAX_RUNTIMES];
+};
+
+/*
+ * Reads and validates `path`. Returns 0 with *c filled, or -1 with a one-line message
+ * in err ("<file>:<line>: <field>: <what is wrong>"; a file that cannot be read has
+ * no line) and *c unchanged. Never exits. Looks up owner and group (getpwnam_r,
+ * getgrnam_r) and, when host is not set, gethostname(). Meant for start-up: any
+ * thread may call it, but not two at once (sbx_limits_valid words its verdict in a
+ * static buffer). libxml2's error handler of the calling thread is borrowed for the
+ * call and put back; nothing reaches stderr.
+ */
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+
+/* The runtime of that name, or NULL. */
+const struct conf_runtime *conf_runtime(const struct conf *c, const char *name);
+
+/*
+ * conf/stockade.rng as built in (conf/schema.c): conf_schema_end - conf_schema bytes,
+ * followed by a NUL, so conf_schema is also a C string.
+ */
+extern const char conf_schema[];
+extern const char conf_schema_end[];
+
+#endif
