@@ -620,6 +620,10 @@ static _Noreturn void cell_init(const struct spawn *sp)
 		child_fail(fd, "chdir new root");
 
 	bind_ro(fd, "/usr", "usr");
+	/* Debian's alternatives: links in /usr lead through it (awk, libblas.so.3 for
+	 * numpy); links into /usr, nothing secret */
+	if (access("/etc/alternatives", F_OK) == 0)
+		bind_ro(fd, "/etc/alternatives", "etc/alternatives");
 	/* /bin, /lib, ... : links into /usr in the skeleton, or (on a host without merged
 	 * /usr) directories to bind like /usr */
 	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]); i++) {
@@ -948,7 +952,8 @@ static int skel_copy(int mfd, const char *from, const char *to)
 static int make_root(const char **why)
 {
 	static const char *const dirs[][2] = {
-		{ "usr", "0755" }, { "etc", "0755" }, { "dev", "0755" }, { "dev/shm", "1777" },
+		{ "usr", "0755" }, { "etc", "0755" }, { "etc/alternatives", "0755" },
+		{ "dev", "0755" }, { "dev/shm", "1777" },
 		{ "proc", "0555" }, { "tmp", "1777" }, { "mnt", "0755" }, { "mnt/data", "0755" },
 	};
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom" };

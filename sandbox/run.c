@@ -11,6 +11,9 @@ const char *const sbx_cell_env[] = {
 	"PATH=/usr/local/bin:/usr/bin:/bin",
 	"HOME=/mnt/data",
 	"LANG=C.UTF-8",
+	/* Debian's matplotlib reads its defaults from /etc/matplotlibrc, which the cell's
+	 * generated /etc lacks; the same file ships under /usr */
+	"MATPLOTLIBRC=/usr/share/matplotlib/mpl-data/matplotlibrc",
 	NULL,
 };
 

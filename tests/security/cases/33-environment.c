@@ -5,7 +5,7 @@
 // args: --wall 5 --time 5
 // timeout: 30
 // expect: status == ok
-// expect: stdout matches ^env names: HOME LANG PATH$
+// expect: stdout matches ^env names: HOME LANG MATPLOTLIBRC PATH$
 // expect: stdout matches ^HOME=/mnt/data$
 // expect: stdout matches ^LANG=C\.UTF-8$
 // expect: stdout matches ^PATH=/
