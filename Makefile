@@ -1,6 +1,7 @@
 # Stockade: plain GNU Makefile.
 #
-#   make            install missing Debian packages, build build/bin/stockade
+#   make            install missing Debian packages, build build/bin/stockade and
+#                   build/bin/stockade-pool
 #   make test       the same, then every test through prove (TAP)
 #   make asan       build with AddressSanitizer + UBSan into build/asan, run the tests
 #   make bench      benchmarks (tests/bench): figures and ratios, never pass/fail
@@ -13,6 +14,9 @@ OBJ     := $(BUILD)/obj
 PREFIX  ?= /usr/local
 CC      ?= gcc
 PKGS    := libseccomp jansson
+# linked dynamically always: Debian's security updates of the XML parser and the
+# memcached client apply without rebuilding
+DYN_PKGS := libxml-2.0 libmemcached
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
@@ -20,8 +24,8 @@ HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS  ?= -O2 -g
 SAN     ?=
 # Deferred (=): pkg-config runs after build/deps.sh has installed the libraries.
-ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(SAN) -iquote sandbox \
-             $(shell pkg-config --cflags $(PKGS))
+ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(SAN) -iquote sandbox -iquote conf \
+             $(shell pkg-config --cflags $(PKGS) $(DYN_PKGS))
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
 # libseccomp and jansson are linked statically by default: `stockade run` starts once
 # per program, and loading two shared objects costs ~0.2 ms of a ~20 ms run. With
@@ -33,25 +37,33 @@ LDLIBS  = -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic
 else
 LDLIBS  = $(shell pkg-config --libs $(PKGS))
 endif
+LDLIBS += $(shell pkg-config --libs $(DYN_PKGS)) -lpthread
 
 # The sandbox library: everything but the command's main.
 SBX_SRC := sandbox/buf.c sandbox/cell.c sandbox/cgroup.c sandbox/check.c sandbox/filter.c \
            sandbox/lang.c sandbox/limit.c sandbox/result.c sandbox/run.c sandbox/slot.c \
-           sandbox/util.c
-SBX_OBJ := $(SBX_SRC:sandbox/%.c=$(OBJ)/sandbox/%.o)
+           sandbox/util.c \
+           sandbox/client.c sandbox/proto.c sandbox/pool_dir.c sandbox/warm.c sandbox/runners.c \
+           conf/conf.c conf/schema.c
+SBX_OBJ := $(SBX_SRC:%.c=$(OBJ)/%.o)
+
+# Files compiled into the binaries with .incbin: the config schema and the runners.
+$(OBJ)/conf/schema.o: conf/stockade.rng
+$(OBJ)/sandbox/runners.o: $(wildcard sandbox/runners/*.py sandbox/runners/*.js sandbox/runners/*.sh)
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BIN)/tests/%)
 
 # Every test prove runs: compiled unit tests and executable scripts, each printing TAP.
-TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/security/*.t))
+TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/security/*.t)) \
+        $(sort $(wildcard tests/pool/*.t))
 
 .PHONY: all deps test asan bench run install clean
 .DELETE_ON_ERROR:
 # keep the unit tests' objects (make would delete them as intermediates)
 .SECONDARY:
 
-all: $(BIN)/stockade
+all: $(BIN)/stockade $(BIN)/stockade-pool
 
 deps:
 	@build/deps.sh
@@ -68,13 +80,17 @@ $(BIN)/stockade: $(OBJ)/sandbox/stockade.o $(OBJ)/libsbx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/stockade-pool: $(OBJ)/sandbox/pool.o $(OBJ)/libsbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BIN)/tests/%: $(OBJ)/tests/unit/%.o $(OBJ)/libsbx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(OBJ)/tests/unit/%.o: ALL_CFLAGS += -iquote tests/unit
 
-test: $(BIN)/stockade $(UNIT_BIN)
+test: $(BIN)/stockade $(BIN)/stockade-pool $(UNIT_BIN)
 	STOCKADE_BIN=$(abspath $(BIN))/stockade prove --exec '' $(TESTS)
 
 asan:
@@ -82,9 +98,10 @@ asan:
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test
 
-bench: $(BIN)/stockade
+bench: $(BIN)/stockade $(BIN)/stockade-pool
 	@STOCKADE_DEPS_BENCH=1 build/deps.sh
 	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/oneshot
+	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/pool
 
 run: $(BIN)/stockade
 	@$(BIN)/stockade check || true
@@ -94,7 +111,7 @@ run: $(BIN)/stockade
 	@echo
 	@echo 'Run your own:  $(BIN)/stockade run --lang c hello.c   (see README.md)'
 
-install: $(BIN)/stockade
+install: $(BIN)/stockade $(BIN)/stockade-pool
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN)/stockade $(DESTDIR)$(PREFIX)/bin/stockade
 

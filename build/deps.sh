@@ -5,15 +5,19 @@
 set -eu
 
 # What each group is for, so a package never stays here without a reason.
-BUILD="gcc make pkg-config libc6-dev libseccomp-dev libjansson-dev"
+BUILD="gcc make pkg-config libc6-dev libseccomp-dev libjansson-dev libxml2-dev libmemcached-dev"
 # The runtimes a cell runs: Debian's interpreters and compilers, never a user's own copy.
 RUNTIMES="python3 nodejs bash g++"
+# What warm python cells import before any user code (issue 3): plots and data frames.
+RUNTIMES="$RUNTIMES python3-numpy python3-pandas python3-matplotlib"
+# The stack build/stack.sh starts: the session directory.
+STACK="memcached"
 # The TAP harness (prove) and the tools tests use to inspect results.
 TEST="perl procps util-linux"
 # The peer baseline of the one-shot benchmark.
 BENCH="bubblewrap"
 
-want="$BUILD $RUNTIMES $TEST"
+want="$BUILD $RUNTIMES $STACK $TEST"
 [ "${STOCKADE_DEPS_BENCH:-0}" = 1 ] && want="$want $BENCH"
 
 missing=""

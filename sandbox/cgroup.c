@@ -501,6 +501,49 @@ void sbx_cg_stats(const struct sbx_cgroup *cg, struct sbx_cg_stats *st)
 	}
 }
 
+int sbx_cg_sweep(const struct sbx_site *site, const struct sbx_cg_sys *sys)
+{
+	int removed = 0;
+
+	for (int h = 0; h < sys->nhier; h++) {
+		char path[512];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof(path), "%s/%s", sys->hier[h].path, sys->parent);
+		if (!(d = opendir(path)))
+			continue;
+		while ((e = readdir(d))) {
+			struct sbx_slot slot;
+			unsigned n;
+			char tail;
+
+			/* only cell-<n> groups, and only those whose slot nobody holds */
+			if (sscanf(e->d_name, "cell-%u%c", &n, &tail) != 1 ||
+			    sbx_slot_try(site, n, &slot) < 0)
+				continue;
+			if (remove_group(sys, dirfd(d), e->d_name) == 0)
+				removed++;
+			sbx_slot_release(&slot);
+		}
+		closedir(d);
+	}
+	return removed;
+}
+
+int sbx_cg_reset_peak(const struct sbx_cgroup *cg)
+{
+	int mem = hier_with(cg, SBX_CTL_MEMORY);
+
+	if (mem < 0)
+		return -ENOENT;
+	if (cg->sys->version == SBX_CG_V1)
+		return sbx_write_fileat(mem, "memory.max_usage_in_bytes", "0");
+	/* v2 resets memory.peak only for the descriptor that wrote the reset (Linux 6.12),
+	 * which would have to stay open for the cell's life: not done yet */
+	return -EOPNOTSUPP;
+}
+
 void sbx_cg_kill(const struct sbx_cgroup *cg)
 {
 	if (cg->sys->version == SBX_CG_V2 && cg->dir_fd[0] >= 0 &&

@@ -97,6 +97,14 @@ int sbx_cg_cpu_ns(const struct sbx_cgroup *cg, uint64_t *ns);
 /* Reads what the kernel measured. Fields it cannot read stay 0. */
 void sbx_cg_stats(const struct sbx_cgroup *cg, struct sbx_cg_stats *st);
 
+/* Removes the cell groups that crashed holders left: every cell-<n> under our parent
+ * whose slot n nobody holds. Returns how many were removed. */
+int sbx_cg_sweep(const struct sbx_site *site, const struct sbx_cg_sys *sys);
+
+/* Starts measuring the peak memory afresh (for one execution of a long-lived cell).
+ * Returns 0, or -errno (-EOPNOTSUPP on v2: the peak then covers the cell's life). */
+int sbx_cg_reset_peak(const struct sbx_cgroup *cg);
+
 /* Sends SIGKILL to every process in the group. */
 void sbx_cg_kill(const struct sbx_cgroup *cg);
 

@@ -125,6 +125,31 @@ int sbx_slot_acquire(const struct sbx_site *site, struct sbx_slot *s, const char
 	return -EAGAIN;
 }
 
+int sbx_slot_try(const struct sbx_site *site, unsigned n, struct sbx_slot *s)
+{
+	char path[4096];
+	int fd;
+
+	s->lock_fd = -1;
+	if (n >= site->uid_count)
+		return -ERANGE;
+	snprintf(path, sizeof(path), "%s/slots/%u", site->state_dir, n);
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	s->lock_fd = fd;
+	s->index = n;
+	s->uid = (uid_t)(site->uid_base + n);
+	s->gid = (gid_t)(site->uid_base + n);
+	return 0;
+}
+
 void sbx_slot_release(struct sbx_slot *s)
 {
 	if (s->lock_fd >= 0)

@@ -39,6 +39,10 @@ int sbx_site_from_env(struct sbx_site *site, const char **why);
 int sbx_slot_acquire(const struct sbx_site *site, struct sbx_slot *s, const char **why);
 
 /* Releases the slot; safe on a slot that was never acquired (lock_fd < 0). */
+/* Takes slot n if its lock file exists and nobody holds it: for finding what a
+ * crashed holder left. Returns 0, or -errno (-EWOULDBLOCK: held). */
+int sbx_slot_try(const struct sbx_site *site, unsigned n, struct sbx_slot *s);
+
 void sbx_slot_release(struct sbx_slot *s);
 
 #endif

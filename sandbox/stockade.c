@@ -3,6 +3,7 @@
  *
  *   stockade run [options] (FILE | -c CODE)   run one program in a fresh cell
  *   stockade check                            what the kernel offers
+ *   stockade exec | files | sessions | pool   talk to the keeper (client.c)
  *
  * `run` needs no server: it is its own supervisor (see cell.c for the process tree). For
  * compiled languages it runs the compiler in one cell, copies the binary out through
@@ -25,14 +26,16 @@
 #include "cell.h"
 #include "cgroup.h"
 #include "check.h"
+#include "client.h"
 #include "filter.h"
 #include "lang.h"
 #include "limit.h"
 #include "result.h"
 #include "run.h"
 #include "slot.h"
+#include "util.h"
 
-#define STOCKADE_VERSION "0.1.0"
+#define STOCKADE_VERSION "0.2.0"
 
 /* The largest program text and --stdin file accepted. */
 #define MAX_CODE (16u << 20)
@@ -47,7 +50,9 @@ static void usage(FILE *f)
 		"                    [--output SIZE] [--disk SIZE] [--fsize SIZE] [--stdin FILE]\n"
 		"                    (FILE | -c CODE)\n"
 		"       stockade check\n"
-		"       stockade --version\n"
+		"       stockade --version\n");
+	client_usage(f);
+	fprintf(f,
 		"\n"
 		"  --lang L       python, node, bash, c, cpp (default: from FILE's extension,\n"
 		"                 python for -c)\n"
@@ -72,72 +77,13 @@ static int fail(const char *fmt, const char *arg, const char *why)
 	return EXIT_FAILED;
 }
 
-/* Reads a whole file (or stdin for "-") of at most `max` bytes into a malloc'd buffer. */
-static char *slurp(const char *path, size_t max, size_t *len, const char **why)
-{
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-	size_t n = 0, alloc = 65536;
-	char *buf;
-
-	if (fd < 0) {
-		*why = strerror(errno);
-		return NULL;
-	}
-	buf = malloc(alloc);
-	while (buf) {
-		ssize_t r;
-
-		if (n == alloc) {
-			char *nb;
-
-			if (alloc > max) {
-				free(buf);
-				buf = NULL;
-				*why = "too large";
-				break;
-			}
-			nb = realloc(buf, alloc * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			alloc *= 2;
-		}
-		r = read(fd, buf + n, alloc - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			*why = strerror(errno);
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (r == 0) {
-			if (n > max) {
-				*why = "too large";
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		n += (size_t)r;
-	}
-	if (!buf && !*why)
-		*why = "out of memory";
-	if (fd > 0)
-		close(fd);
-	*len = n;
-	return buf;
-}
 
 /* The program's stdin: a sealed memfd holding the file, so the program sees a seekable
  * private copy and nothing of the host's file system. */
 static int stdin_memfd(const char *path, const char **why)
 {
 	size_t len;
-	char *data = slurp(path, MAX_STDIN, &len, why);
+	char *data = sbx_slurp(path, MAX_STDIN, &len, why);
 	int fd;
 
 	if (!data)
@@ -291,7 +237,7 @@ static int cmd_run(int argc, char **argv)
 			fprintf(stderr, "stockade: cannot tell the language of '%s': use --lang\n", file);
 			return EXIT_USAGE;
 		}
-		code = slurp(file, MAX_CODE, &len, &why);
+		code = sbx_slurp(file, MAX_CODE, &len, &why);
 		if (!code)
 			return fail("cannot read %s", file, why);
 	}
@@ -348,6 +294,9 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check();
+	if (!strcmp(argv[1], "exec") || !strcmp(argv[1], "files") ||
+	    !strcmp(argv[1], "sessions") || !strcmp(argv[1], "pool"))
+		return client_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("stockade %s\n", STOCKADE_VERSION);
 		return EXIT_RESULT;

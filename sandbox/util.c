@@ -2,6 +2,7 @@
  * util.c - small file helpers.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
@@ -84,4 +85,64 @@ unsigned long long sbx_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+/* Reads a whole file (or stdin for "-") of at most `max` bytes into a malloc'd buffer. */
+char *sbx_slurp(const char *path, size_t max, size_t *len, const char **why)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	size_t n = 0, alloc = 65536;
+	char *buf;
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	buf = malloc(alloc);
+	while (buf) {
+		ssize_t r;
+
+		if (n == alloc) {
+			char *nb;
+
+			if (alloc > max) {
+				free(buf);
+				buf = NULL;
+				*why = "too large";
+				break;
+			}
+			nb = realloc(buf, alloc * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			alloc *= 2;
+		}
+		r = read(fd, buf + n, alloc - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*why = strerror(errno);
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (r == 0) {
+			if (n > max) {
+				*why = "too large";
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		n += (size_t)r;
+	}
+	if (!buf && !*why)
+		*why = "out of memory";
+	if (fd > 0)
+		close(fd);
+	*len = n;
+	return buf;
 }

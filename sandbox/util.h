@@ -25,4 +25,8 @@ int sbx_write_all(int fd, const void *p, size_t n);
 /* Monotonic clock in nanoseconds. */
 unsigned long long sbx_now_ns(void);
 
+/* Reads a whole file (or stdin for "-") of at most `max` bytes into a malloc'd buffer
+ * (NUL-terminated). NULL with *why on error. */
+char *sbx_slurp(const char *path, size_t max, size_t *len, const char **why);
+
 #endif
