@@ -467,6 +467,12 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 		dr = DIR_CALL(pool_dir_lookup(K.dir, tenant, ident, &old));
 		if (dr == POOL_DIR_OK && strcmp(old.host, K.conf.host)) {
 			pthread_mutex_lock(&K.lock);
+			if (s->state == S_ENDED) {	/* the keeper is stopping */
+				pthread_mutex_unlock(&K.lock);
+				release(s);
+				*err = proto_error(PROTO_E_INTERNAL, "the keeper is stopping");
+				return NULL;
+			}
 			rt->binding--;
 			s->state = S_WARM;	/* never used: back into the pool */
 			s->tenant[0] = s->ident[0] = '\0';
@@ -489,6 +495,12 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 						    (unsigned)rt->conf->cooldown_s));
 	}
 	pthread_mutex_lock(&K.lock);
+	if (s->state == S_ENDED) {	/* the keeper is stopping */
+		pthread_mutex_unlock(&K.lock);
+		release(s);
+		*err = proto_error(PROTO_E_INTERNAL, "the keeper is stopping");
+		return NULL;
+	}
 	rt->binding--;
 	rt->bound++;
 	s->state = S_BOUND;
@@ -496,7 +508,13 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 	s->bound_ns = s->last_used_ns = now_ns();
 	pthread_cond_broadcast(&K.changed);
 	pthread_mutex_unlock(&K.lock);
-	DIR_CALL(pool_dir_count(K.dir, tenant, "active", 1, NULL));
+	if (DIR_CALL(pool_dir_count(K.dir, tenant, "active", 1, NULL)) != POOL_DIR_OK) {
+		/* counted when memcached is back (republish) */
+		pthread_mutex_lock(&K.lock);
+		s->recount = true;
+		s->published = false;
+		pthread_mutex_unlock(&K.lock);
+	}
 	say(LOG_INFO, "session %s/%s bound to %s cell %u%s", tenant, ident, rt->conf->name, s->id,
 	     s->published ? "" : " (memcached unreachable: published later)");
 	*fresh = true;
@@ -571,7 +589,7 @@ static json_t *do_exec(struct sess *s, json_t *req)
 				   strerror(-r));
 	}
 	out = json_pack("{s:b, s:o, s:o}", "ok", 1, "session", session_json(s, false), "result",
-			warm_result_json(&res));
+			warm_result_json(&res, PROTO_MAX_JSON - 65536));
 	if (res.ended) {
 		end_session(s, res.message[0] ? res.message : "the cell ended");
 		json_object_set_new(json_object_get(out, "session"), "ended", json_true());
@@ -615,11 +633,12 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 	bool fresh;
 	int rc;
 
+	if (json_object_get(m->json, "tenant") && !proto_valid_tenant(tenant))
+		return proto_error(PROTO_E_BAD_REQUEST,
+				   "\"tenant\" must be 1-64 of A-Z a-z 0-9 _ -");
 	if (m->type == PROTO_POOL || m->type == PROTO_SESSIONS) {
 		json_t *list = json_array(), *rts = json_object();
 
-		if (tenant && !proto_valid_tenant(tenant))
-			return proto_error(PROTO_E_BAD_REQUEST, "invalid tenant");
 		pthread_mutex_lock(&K.lock);
 		for (struct sess *p = K.all; p; p = p->next)
 			if (p->state == S_BOUND && (!tenant || !strcmp(tenant, p->tenant)))
@@ -674,13 +693,18 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 	if ((m->type == PROTO_FILE_PUT || m->type == PROTO_FILE_GET ||
 	     m->type == PROTO_FILE_DELETE) && (err = file_name(m->json, &name)))
 		return err;
-	if (m->type == PROTO_FILE_PUT && m->blob_len > K.conf.max_upload)
+	if (m->type == PROTO_FILE_PUT && (m->blob_over || m->blob_len > K.conf.max_upload))
 		return proto_error(PROTO_E_TOO_LARGE, "a file upload is limited to %llu bytes",
 				   (unsigned long long)K.conf.max_upload);
 
 	s = acquire(tenant, ident, runtime, true, &fresh, &err);
 	if (!s)
 		return err;
+	if (m->type != PROTO_EXEC && s->state != S_BOUND) {
+		/* ended by another thread since: its files are going away */
+		release(s);
+		return proto_error(PROTO_E_ENDED, "session %s has ended", ident);
+	}
 	switch (m->type) {
 	case PROTO_BIND:
 		out = json_pack("{s:b, s:o}", "ok", 1, "session", session_json(s, fresh));
@@ -745,6 +769,13 @@ static void *connection_main(void *arg)
 		}
 		reply = dispatch(&m, &blob, &blob_len);
 		rc = proto_write(fd, PROTO_REPLY | m.type, reply, blob, blob_len);
+		if (rc == -EMSGSIZE) {
+			/* what the session made does not fit in a message: say so */
+			json_decref(reply);
+			reply = proto_error(PROTO_E_TOO_LARGE, "the reply would exceed %u bytes",
+					    PROTO_MAX_JSON);
+			rc = proto_write(fd, PROTO_REPLY | m.type, reply, NULL, 0);
+		}
 		json_decref(reply);
 		free(blob);
 		proto_msg_free(&m);
@@ -794,9 +825,27 @@ static void republish(bool lost)
 		ttl = (unsigned)(idle < cool ? cool - idle : 1);
 		dir_entry(s, &e);
 		pthread_mutex_unlock(&K.lock);
-		if (pool_dir_publish(K.dir, s->tenant, s->ident, &e, ttl) != POOL_DIR_OK) {
-			release(s);
-			return;		/* down again: the next heartbeat goes on */
+		{
+			/* add, not set: another host may have bound the name while this one
+			 * could not reach memcached; then that binding stands and this
+			 * session ends */
+			struct pool_dir_entry cur;
+			enum pool_dir_rc dr = pool_dir_bind(K.dir, s->tenant, s->ident, &e, ttl);
+
+			if (dr == POOL_DIR_EXISTS &&
+			    pool_dir_lookup(K.dir, s->tenant, s->ident, &cur) == POOL_DIR_OK &&
+			    strcmp(cur.host, K.conf.host)) {
+				end_session(s, "bound on another host while memcached was "
+					       "unreachable");
+				release(s);
+				continue;
+			}
+			if (dr == POOL_DIR_EXISTS)	/* ours, or a predecessor's */
+				dr = pool_dir_publish(K.dir, s->tenant, s->ident, &e, ttl);
+			if (dr != POOL_DIR_OK) {
+				release(s);
+				return;	/* down again: the next heartbeat goes on */
+			}
 		}
 		pthread_mutex_lock(&K.lock);
 		s->published = true;
@@ -902,6 +951,21 @@ static int listen_on(const struct conf *c, const char **why)
 		return -ENAMETOOLONG;
 	}
 	memcpy(a.sun_path, c->socket, strlen(c->socket) + 1);
+	{
+		/* its directory (/run/stockade by default) may not exist after a reboot */
+		char dir[sizeof(a.sun_path)];
+		char *slash;
+
+		memcpy(dir, a.sun_path, sizeof(dir));
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+				*why = "cannot create the socket's directory";
+				return -errno;
+			}
+		}
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		*why = "socket";
@@ -1034,7 +1098,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 512 * 1024);
+	/* jansson parses and prints recursively; 4 MiB is address space, not memory */
+	pthread_attr_setstacksize(&attr, 4u << 20);
 	if (pthread_create(&starter, &attr, starter_main, NULL) ||
 	    pthread_create(&keeper, &attr, keeper_main, NULL)) {
 		fprintf(stderr, "stockade-pool: cannot start threads\n");

@@ -104,10 +104,7 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 		*why = "the JSON part is empty or too large";
 		return -EPROTO;
 	}
-	if (h.blob_len > max_blob) {
-		*why = "the blob is too large";
-		return -EPROTO;
-	}
+
 	text = malloc(h.json_len);
 	if (!text)
 		return -ENOMEM;
@@ -129,7 +126,30 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 		}
 		return rc;
 	}
-	if (h.blob_len) {
+	if (h.blob_len > PROTO_MAX_BLOB) {
+		*why = "the blob is larger than any message may be";
+		return -EPROTO;
+	}
+	if (h.blob_len > max_blob) {
+		/* read and dropped: the request gets an answer, the connection stays */
+		char sink[65536];
+
+		for (size_t left = h.blob_len; left > 0;) {
+			size_t n = left < sizeof(sink) ? left : sizeof(sink);
+
+			rc = read_full(fd, sink, n, timeout_ms, &none);
+			if (rc < 0) {
+				proto_msg_free(m);
+				if (rc == -EPIPE) {
+					*why = "the connection ended inside a blob";
+					rc = -EPROTO;
+				}
+				return rc;
+			}
+			left -= n;
+		}
+		m->blob_over = true;
+	} else if (h.blob_len) {
 		m->blob = malloc(h.blob_len);
 		if (!m->blob) {
 			proto_msg_free(m);

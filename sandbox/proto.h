@@ -58,6 +58,8 @@ struct proto_msg {
 	json_t *json;		/* always an object */
 	char *blob;		/* NULL when blob_len is 0 */
 	size_t blob_len;
+	bool blob_over;		/* the blob was larger than allowed: read and dropped,
+				 * so the request can be answered "too_large" */
 };
 
 /* The stable error codes. */

@@ -115,11 +115,14 @@ static int frame_wait(struct warm *w, struct frame *f, size_t max, unsigned long
 }
 
 /* Drains a pipe into a capped buffer; what is over the cap is read and dropped, so a
- * runner that keeps writing cannot block, and *over says it happened. */
-static void drain(int fd, struct sbx_buf *b, bool *over)
+ * runner that keeps writing cannot block, and *over says it happened. Sets *eof when
+ * every writer has closed the pipe. */
+static void drain(int fd, struct sbx_buf *b, bool *over, bool *eof)
 {
 	char chunk[65536];
 
+	if (*eof)
+		return;
 	for (int rounds = 0; rounds < 64; rounds++) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 
@@ -130,8 +133,34 @@ static void drain(int fd, struct sbx_buf *b, bool *over)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			*eof = true;
 		return;
 	}
+}
+
+/* How deep a runner's reply may nest: jansson's printer recurses once per level, and
+ * a hostile runner could nest 2048 levels (jansson's parser limit). */
+#define REPLY_MAX_DEPTH 64
+
+static bool depth_ok(json_t *j, int left)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (left < 0)
+		return false;
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v)
+			if (!depth_ok(v, left - 1))
+				return false;
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if (!depth_ok(v, left - 1))
+				return false;
+	}
+	return true;
 }
 
 int warm_start(struct warm *w, struct sbx_runner *r, const char *runtime,
@@ -205,8 +234,8 @@ int warm_start(struct warm *w, struct sbx_runner *r, const char *runtime,
 		bool over = false;
 
 		sbx_buf_init(&junk, 0);
-		drain(w->lv.out, &junk, &over);
-		drain(w->lv.err, &junk, &over);
+		drain(w->lv.out, &junk, &over, &w->out_eof);
+		drain(w->lv.err, &junk, &over, &w->err_eof);
 		sbx_buf_free(&junk);
 	}
 	return 0;
@@ -343,7 +372,8 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 
 	rc = send_request(w, code, len, deadline);
 	while (rc == 0 && !replied) {
-		struct pollfd p[4] = { { w->lv.out, POLLIN, 0 }, { w->lv.err, POLLIN, 0 },
+		struct pollfd p[4] = { { w->out_eof ? -1 : w->lv.out, POLLIN, 0 },
+				       { w->err_eof ? -1 : w->lv.err, POLLIN, 0 },
 				       { w->reply, POLLIN, 0 }, { w->lv.pidfd, POLLIN, 0 } };
 		unsigned long long now = sbx_now_ns();
 		int r;
@@ -374,9 +404,9 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 			break;
 		}
 		if (p[0].revents)
-			drain(w->lv.out, &res->out, &res->output_exceeded);
+			drain(w->lv.out, &res->out, &res->output_exceeded, &w->out_eof);
 		if (p[1].revents)
-			drain(w->lv.err, &res->err, &res->output_exceeded);
+			drain(w->lv.err, &res->err, &res->output_exceeded, &w->err_eof);
 		if (p[2].revents) {
 			r = frame_read(w->reply, &f, WARM_MAX_REPLY);
 			if (r == 1) {
@@ -411,8 +441,8 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 			 "the runner did not take the code; the session has ended");
 	}
 	/* everything the code wrote before the reply is in the pipes now */
-	drain(w->lv.out, &res->out, &res->output_exceeded);
-	drain(w->lv.err, &res->err, &res->output_exceeded);
+	drain(w->lv.out, &res->out, &res->output_exceeded, &w->out_eof);
+	drain(w->lv.err, &res->err, &res->output_exceeded, &w->err_eof);
 	res->wall_ms = (sbx_now_ns() - start) / 1000000;
 	sbx_cg_stats(&w->cell.cg, &after);
 	res->cpu_ms = (after.cpu_ns - before.cpu_ns) / 1000000;
@@ -429,6 +459,16 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 		json_error_t je;
 
 		res->reply = json_loadb(f.body, f.body_len, JSON_REJECT_DUPLICATES, &je);
+		if (json_is_object(res->reply) && !depth_ok(res->reply, REPLY_MAX_DEPTH)) {
+			/* only the value may nest; the rest has a fixed shape */
+			json_object_set_new(res->reply, "value", json_null());
+			json_object_set_new(res->reply, "value_repr",
+					    json_string("(the value nests too deeply to return)"));
+			if (!depth_ok(res->reply, REPLY_MAX_DEPTH)) {
+				json_decref(res->reply);
+				res->reply = NULL;
+			}
+		}
 		if (!json_is_object(res->reply)) {
 			json_decref(res->reply);
 			res->reply = NULL;
@@ -477,14 +517,14 @@ void warm_result_free(struct warm_result *res)
 }
 
 /* Output as UTF-8 text, or base64 with "<name>_encoding": "base64". */
-static void put_stream(json_t *o, const char *name, const struct sbx_buf *b)
+static void put_stream(json_t *o, const char *name, const struct sbx_buf *b, bool b64only)
 {
 	const char *p = b->data ? b->data : "";
 	char key[48];
 
 	snprintf(key, sizeof(key), "%s_truncated", name);
 	json_object_set_new(o, key, json_boolean(b->truncated));
-	if (sbx_utf8_valid(p, b->len)) {
+	if (!b64only && sbx_utf8_valid(p, b->len)) {
 		json_object_set_new(o, name, json_stringn(p, b->len));
 	} else {
 		char *b64 = sbx_base64(p, b->len);
@@ -509,15 +549,15 @@ static void copy_field(json_t *o, json_t *reply, const char *name, json_type t, 
 	json_object_set(o, name, v);
 }
 
-json_t *warm_result_json(const struct warm_result *res)
+static json_t *result_json(const struct warm_result *res, int level)
 {
 	json_t *o = json_object(), *images = json_array();
 	json_t *rep = res->reply;
 
 	json_object_set_new(o, "status", json_string(sbx_status_name(res->status)));
 	json_object_set_new(o, "exit_code", json_integer(res->exit_code));
-	put_stream(o, "stdout", &res->out);
-	put_stream(o, "stderr", &res->err);
+	put_stream(o, "stdout", &res->out, level >= 3);
+	put_stream(o, "stderr", &res->err, level >= 3);
 	json_object_set_new(o, "value", json_null());
 	json_object_set_new(o, "value_repr", json_null());
 	json_object_set_new(o, "exception", json_null());
@@ -527,9 +567,12 @@ json_t *warm_result_json(const struct warm_result *res)
 		size_t i;
 		json_t *im;
 
-		if (v)
+		if (level >= 2)
+			json_object_set_new(o, "value_omitted", json_true());
+		else if (v)
 			json_object_set(o, "value", v);
-		copy_field(o, rep, "value_repr", JSON_STRING, 1u << 20);
+		if (level < 2)
+			copy_field(o, rep, "value_repr", JSON_STRING, 1u << 20);
 		if (json_is_object(exc)) {
 			json_t *e = json_object();
 
@@ -538,7 +581,9 @@ json_t *warm_result_json(const struct warm_result *res)
 			copy_field(e, exc, "traceback", JSON_STRING, 256u << 10);
 			json_object_set_new(o, "exception", e);
 		}
-		if (json_is_array(imgs))
+		if (level >= 1 && json_array_size(imgs))
+			json_object_set_new(o, "images_omitted", json_true());
+		else if (json_is_array(imgs))
 			json_array_foreach(imgs, i, im)
 				if (json_is_string(im))
 					json_array_append_new(images,
@@ -552,6 +597,17 @@ json_t *warm_result_json(const struct warm_result *res)
 	if (res->message[0])
 		json_object_set_new(o, "message", json_string(res->message));
 	return o;
+}
+
+json_t *warm_result_json(const struct warm_result *res, size_t max)
+{
+	for (int level = 0;; level++) {
+		json_t *o = result_json(res, level);
+
+		if (level == 3 || json_dumpb(o, NULL, 0, JSON_COMPACT) <= max)
+			return o;
+		json_decref(o);
+	}
 }
 
 /* ---- files ------------------------------------------------------------------------- */

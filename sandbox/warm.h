@@ -32,6 +32,8 @@ struct warm {
 	int reply;		/* the runner's fd 3, non-blocking */
 	bool started;		/* lv is live: warm_end has something to end */
 	bool dead;		/* the cell is known to have ended or been killed */
+	bool out_eof, err_eof;	/* the cell closed every write end of stdout/stderr:
+				 * never polled again (POLLHUP would spin) */
 };
 
 struct warm_result {
@@ -64,8 +66,13 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 
 void warm_result_free(struct warm_result *res);
 
-/* The result as the keeper's JSON reply object (new reference). */
-json_t *warm_result_json(const struct warm_result *res);
+/*
+ * The result as the keeper's JSON reply object (new reference), made to fit in `max`
+ * bytes of JSON: when it would not, the images are dropped ("images_omitted"), then
+ * the value ("value_omitted"), then the streams are sent as base64 (which escaping
+ * cannot inflate beyond 4/3).
+ */
+json_t *warm_result_json(const struct warm_result *res, size_t max);
 
 /* True while the cell's init runs. */
 bool warm_alive(struct warm *w);

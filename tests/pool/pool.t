@@ -375,6 +375,30 @@ try:
     j = ex("oom", "b = bytearray(400 << 20)")
     ok(res(j).get("status") == "memory_limit", "an OOM in a session is memory_limit", j)
 
+    # ---- hostile replies and output -------------------------------------------------------
+    deep = "import os\nfd = [int(f) for f in os.listdir('/proc/self/fd') if int(f) >= 10]\n" \
+           "body = b'{\"status\":\"ok\",\"value\":' + b'[' * 2000 + b']' * 2000 + b'}'\n" \
+           "for f in fd:\n    try: os.write(f, str(len(body)).encode() + b'\\n' + body)\n" \
+           "    except OSError: pass\n" \
+           "import time; time.sleep(0.5)"
+    j = ex("deep", deep)
+    ok(j.get("ok") and "too deeply" in (res(j).get("value_repr") or "") and
+       pool().get("runtimes"), "row 35: a forged reply nested 2000 deep does not crash the "
+       "keeper", {k: v for k, v in (j or {}).items() if k != "result"})
+    j = ex("big", "import sys; sys.stdout.write('\\x01' * (60 << 10)); "
+                  "sys.stderr.write('\\x02' * (60 << 10))")
+    ok(j.get("ok") and len(res(j).get("stdout", "")) == 60 << 10,
+       "output that JSON escaping inflates still comes back", j.get("error"))
+    t0 = time.time()
+    j = ex("closed", "import os, time; os.close(1); os.close(2); time.sleep(2); 'done'")
+    ok(res(j).get("value") == "done", "a session that closed its stdout and stderr is served")
+    big = os.path.join(RUN, "big.bin")
+    with open(big, "wb") as f:
+        f.truncate(9 << 20)
+    rc, j, err = cli(["files", "--session", "s1", "put", big])
+    ok(rc == 1 and j and j["error"]["code"] == "too_large",
+       "an upload over max-upload gets too_large, not a dropped connection", (j, err))
+
     # ---- malformed keeper messages -----------------------------------------------------------
     def raw(data):
         s = socket.socket(socket.AF_UNIX)
