@@ -11,13 +11,14 @@
 #   STOCKADE_CONF            the keeper's config (conf/stockade.xml)
 #   STOCKADE_MEMCACHED_PORT  memcached's port on 127.0.0.1 (21211: not the system's)
 #   STOCKADE_READY_TIMEOUT   seconds `start` waits for the warm cells (180)
+#   STOCKADE_BIN_DIR         where stockade and stockade-pool are (build/bin)
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 run=${STOCKADE_RUN_DIR:-/tmp/stockade-dev}
 conf=${STOCKADE_CONF:-$here/conf/stockade.xml}
 port=${STOCKADE_MEMCACHED_PORT:-21211}
-bin=$here/build/bin
+bin=${STOCKADE_BIN_DIR:-$here/build/bin}
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

@@ -74,6 +74,7 @@ with open(CONF, "w") as f:
 </stockade>
 """)
 ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF,
+           STOCKADE_BIN_DIR=os.path.dirname(BIN),  # the keeper built with BIN (asan)
            STOCKADE_MEMCACHED_PORT=str(PORT))
 SOCK = os.path.join(RUN, "pool.sock")
 
