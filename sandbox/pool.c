@@ -1131,6 +1131,12 @@ int main(int argc, char **argv)
 		}
 		K.connections++;
 		pthread_mutex_unlock(&K.lock);
+		{
+			/* a client that stops reading its replies is dropped, not waited for */
+			struct timeval tv = { CLIENT_TIMEOUT_MS / 1000, 0 };
+
+			setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		}
 		if (pthread_create(&t, &attr, connection_main, (void *)(intptr_t)cfd)) {
 			close(cfd);
 			pthread_mutex_lock(&K.lock);
@@ -1152,7 +1158,7 @@ int main(int argc, char **argv)
 	pthread_join(keeper, NULL);
 	for (;;) {
 		struct sess *s;
-		bool bound, free_it;
+		bool bound;
 
 		pthread_mutex_lock(&K.lock);
 		for (s = K.all; s && s->state == S_ENDED; s = s->next)
@@ -1162,16 +1168,17 @@ int main(int argc, char **argv)
 			break;
 		}
 		bound = s->state == S_BOUND;
-		free_it = end_locked(s, "the keeper stopped");
+		s->refs++;	/* a connection thread may drop its own reference meanwhile */
+		end_locked(s, "the keeper stopped");	/* freed by the release below */
 		pthread_mutex_unlock(&K.lock);
 		if (bound)
 			unpublish(s, true);
-		if (free_it)
-			destroy(s);
+		release(s);
 	}
-	/* sessions still referenced by a connection are killed; their cells die with
-	 * this process (init's parent-death signal) and the next keeper sweeps them */
-	pool_dir_free(K.dir);
+	/* Sessions still used by a connection are killed; their cells die with this
+	 * process (init's parent-death signal) and the next keeper sweeps them. The
+	 * directory handle stays: a connection thread may still be inside a call, and
+	 * the process is about to exit. */
 	sbx_runner_free(&K.runner);
 	return 0;
 }

@@ -42,23 +42,28 @@ unsigned proto_type_by_name(const char *name)
 	return 0;
 }
 
-/* Reads exactly n bytes, waiting at most timeout_ms for each arrival. */
-static int read_full(int fd, void *p, size_t n, int timeout_ms, bool *none)
+/* Reads exactly n bytes by the deadline (sbx_now_ns clock): a client that trickles
+ * bytes cannot hold a connection longer than one deadline per message. */
+static int read_full(int fd, void *p, size_t n, unsigned long long deadline, bool *none)
 {
 	size_t got = 0;
 
 	*none = true;
 	while (got < n) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
+		unsigned long long now = sbx_now_ns();
 		ssize_t r;
-		int pr = poll(&pfd, 1, timeout_ms);
+		int pr;
 
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		pr = poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr < 0)
 			return -errno;
 		if (pr == 0)
-			return -ETIMEDOUT;
+			continue;	/* the deadline check above decides */
 		r = read(fd, (char *)p + got, n - got);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -80,9 +85,14 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 	bool none;
 	int rc;
 
+	unsigned long long deadline = sbx_now_ns() + (unsigned long long)timeout_ms * 1000000ULL;
+
 	memset(m, 0, sizeof(*m));
 	*why = NULL;
-	rc = read_full(fd, &h, sizeof(h), timeout_ms, &none);
+	/* waiting for a message: timeout_ms; once it has begun, all of it within
+	 * timeout_ms more */
+	rc = read_full(fd, &h, sizeof(h), deadline, &none);
+	deadline = sbx_now_ns() + (unsigned long long)timeout_ms * 1000000ULL;
 	if (rc < 0) {
 		if (rc == -EPIPE && !none) {
 			*why = "the connection ended inside a header";
@@ -108,7 +118,7 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 	text = malloc(h.json_len);
 	if (!text)
 		return -ENOMEM;
-	rc = read_full(fd, text, h.json_len, timeout_ms, &none);
+	rc = read_full(fd, text, h.json_len, deadline, &none);
 	if (rc == 0) {
 		m->json = json_loadb(text, h.json_len, JSON_REJECT_DUPLICATES, &je);
 		if (!json_is_object(m->json)) {
@@ -137,7 +147,7 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 		for (size_t left = h.blob_len; left > 0;) {
 			size_t n = left < sizeof(sink) ? left : sizeof(sink);
 
-			rc = read_full(fd, sink, n, timeout_ms, &none);
+			rc = read_full(fd, sink, n, deadline, &none);
 			if (rc < 0) {
 				proto_msg_free(m);
 				if (rc == -EPIPE) {
@@ -155,7 +165,7 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 			proto_msg_free(m);
 			return -ENOMEM;
 		}
-		rc = read_full(fd, m->blob, h.blob_len, timeout_ms, &none);
+		rc = read_full(fd, m->blob, h.blob_len, deadline, &none);
 		if (rc < 0) {
 			proto_msg_free(m);
 			if (rc == -EPIPE) {

@@ -80,8 +80,8 @@ const char *proto_type_name(unsigned type);
 unsigned proto_type_by_name(const char *name);
 
 /*
- * Reads one message, waiting at most timeout_ms for each part (a client that stops
- * half-way is dropped). max_blob bounds the blob (at most PROTO_MAX_BLOB). Returns 0;
+ * Reads one message: waits at most timeout_ms for it to begin, then at most timeout_ms
+ * more for all of it (a client that stops or trickles half-way is dropped). max_blob bounds the blob (at most PROTO_MAX_BLOB). Returns 0;
  * -EPIPE at a clean EOF before a header; -EPROTO for a malformed message (*why says
  * how); -ETIMEDOUT; -errno.
  */

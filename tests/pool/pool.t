@@ -457,6 +457,40 @@ try:
     ok(res(j).get("value") == 41 and j["session"]["new"] is False,
        "the session survived memcached's restart", j)
 
+    # ---- two keepers (two hosts) racing for one identifier -----------------------------
+    conf_b = os.path.join(RUN, "b.xml")
+    with open(conf_b, "w") as f:
+        f.write("""<stockade version="1"><keeper socket="/run/unused.sock" host="hostb"/>
+  <runtime name="python" ready="2" max-sessions="4"><limits memory="256M"/></runtime>
+</stockade>""")
+    sock_b = os.path.join(RUN, "b.sock")
+    kb = subprocess.Popen([os.path.join(os.path.dirname(BIN), "stockade-pool"), "--config",
+                           conf_b, "--socket", sock_b, "--memcached", "127.0.0.1:%d" % PORT],
+                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(RUN, "b.log"), "w"),
+                          start_new_session=True)
+    try:
+        ok(wait_for(lambda: (json.loads(subprocess.run(
+            [BIN, "pool", "--socket", sock_b], capture_output=True).stdout or b"{}")
+            .get("pool", {}).get("runtimes", {}).get("python", {}).get("warm") == 2), 60),
+           "a second keeper (host hostb) runs beside the first")
+
+        def on(sock, i):
+            p = subprocess.run([BIN, "exec", "--socket", sock, "--session", "xhost", "-c",
+                                "%d" % i], env=ENV, capture_output=True, timeout=60)
+            return json.loads(p.stdout or b"{}")
+        with concurrent.futures.ThreadPoolExecutor(6) as tp:
+            outs = list(tp.map(lambda i: on(SOCK if i % 2 else sock_b, i), range(6)))
+        hosts = {o["session"]["host"] for o in outs if o.get("ok")}
+        news = sum(1 for o in outs if o.get("ok") and o["session"]["new"])
+        away = [o["error"].get("host") for o in outs if not o.get("ok")]
+        ok(len(hosts) == 1 and news == 1 and away and set(away) == hosts and
+           all(o.get("ok") or o["error"]["code"] == "elsewhere" for o in outs),
+           "two hosts racing for an identifier: one session; the other host answers "
+           "\"elsewhere\" naming the holder", outs)
+    finally:
+        kb.send_signal(signal.SIGTERM)
+        kb.wait(30)
+
     # ---- keeper restart -------------------------------------------------------------------
     before = cell_groups()
     ok(len(before) >= 5, "cells exist before the keeper stops", before)
