@@ -525,4 +525,9 @@ finally:
 ok(wait_for(lambda: not sandbox_procs() and cell_groups() == [], 10),
    "build/stack.sh stop leaves nothing behind", (sandbox_procs(), cell_groups()))
 print("1..%d" % n)
+if failed:
+    print("# logs kept in %s" % RUN)
+else:
+    import shutil
+    shutil.rmtree(RUN, ignore_errors=True)
 sys.exit(1 if failed else 0)
