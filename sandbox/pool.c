@@ -385,6 +385,7 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 	struct sess *s;
 	struct pool_dir_entry e, old;
 	enum pool_dir_rc dr;
+	bool elsewhere = false;
 	unsigned long long deadline = now_ns() + START_MS * 1000000ULL;
 
 	*fresh = false;
@@ -407,7 +408,6 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 			s->refs++;
 			s->last_used_ns = now_ns();
 			pthread_mutex_unlock(&K.lock);
-			DIR_CALL(pool_dir_touch(K.dir, tenant, ident, (unsigned)s->rt->conf->cooldown_s));
 			return s;
 		}
 		if (s) {	/* being bound by another thread: wait for its outcome */
@@ -465,29 +465,10 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 	if (dr == POOL_DIR_EXISTS) {
 		/* someone holds the name: another host, or a predecessor of this keeper */
 		dr = DIR_CALL(pool_dir_lookup(K.dir, tenant, ident, &old));
-		if (dr == POOL_DIR_OK && strcmp(old.host, K.conf.host)) {
-			pthread_mutex_lock(&K.lock);
-			if (s->state == S_ENDED) {	/* the keeper is stopping */
-				pthread_mutex_unlock(&K.lock);
-				release(s);
-				*err = proto_error(PROTO_E_INTERNAL, "the keeper is stopping");
-				return NULL;
-			}
-			rt->binding--;
-			s->state = S_WARM;	/* never used: back into the pool */
-			s->tenant[0] = s->ident[0] = '\0';
-			s->refs = 0;
-			rt->warm++;
-			pthread_cond_broadcast(&K.changed);
-			pthread_mutex_unlock(&K.lock);
-			*err = json_pack("{s:b, s:{s:s, s:s, s:s}}", "ok", 0, "error", "code",
-					 PROTO_E_ELSEWHERE, "message",
-					 "the session lives on another host", "host", old.host);
-			return NULL;
-		}
+		elsewhere = dr == POOL_DIR_OK && strcmp(old.host, K.conf.host);
 		/* ours by host name but not in the table: a crashed predecessor's, whose
 		 * cell is gone; take the name over */
-		if (dr == POOL_DIR_OK)
+		if (dr == POOL_DIR_OK && !elsewhere)
 			dr = DIR_CALL(pool_dir_replace(K.dir, tenant, ident, &old, &e,
 						       (unsigned)rt->conf->cooldown_s));
 		else if (dr == POOL_DIR_NOTFOUND)	/* expired meanwhile */
@@ -502,6 +483,18 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 		return NULL;
 	}
 	rt->binding--;
+	if (elsewhere) {
+		s->state = S_WARM;	/* never used: back into the pool */
+		s->tenant[0] = s->ident[0] = '\0';
+		s->refs = 0;
+		rt->warm++;
+		pthread_cond_broadcast(&K.changed);
+		pthread_mutex_unlock(&K.lock);
+		*err = json_pack("{s:b, s:{s:s, s:s, s:s}}", "ok", 0, "error", "code",
+				 PROTO_E_ELSEWHERE, "message", "the session lives on another host",
+				 "host", old.host);
+		return NULL;
+	}
 	rt->bound++;
 	s->state = S_BOUND;
 	s->published = dr == POOL_DIR_OK;
@@ -581,7 +574,6 @@ static json_t *do_exec(struct sess *s, json_t *req)
 	pthread_mutex_unlock(&K.lock);
 	pthread_mutex_unlock(&s->op);
 	DIR_CALL(pool_dir_count(K.dir, s->tenant, "executions", 1, NULL));
-	DIR_CALL(pool_dir_touch(K.dir, s->tenant, s->ident, (unsigned)rc->cooldown_s));
 	if (r < 0) {
 		warm_result_free(&res);
 		end_session(s, "the keeper failed to run the code");
@@ -741,6 +733,8 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 	pthread_mutex_lock(&K.lock);
 	s->last_used_ns = now_ns();
 	pthread_mutex_unlock(&K.lock);
+	/* the cooldown runs from the end of the request, in memcached as here */
+	DIR_CALL(pool_dir_touch(K.dir, tenant, ident, (unsigned)s->rt->conf->cooldown_s));
 	release(s);
 	return out;
 }
