@@ -794,7 +794,7 @@ int sbx_cell_open(struct sbx_cell *c, const struct sbx_site *site, const struct 
 	return 0;
 }
 
-static bool plain_name(const char *name)
+bool sbx_cell_plain_name(const char *name)
 {
 	return name[0] && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
 	       strlen(name) <= NAME_MAX;
@@ -805,7 +805,7 @@ static int create_in_data(struct sbx_cell *c, const char *name, mode_t mode, con
 {
 	int fd;
 
-	if (!plain_name(name)) {
+	if (!sbx_cell_plain_name(name)) {
 		*why = "not a plain file name";
 		return -EINVAL;
 	}
@@ -839,8 +839,8 @@ int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t 
 	return rc;
 }
 
-int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
-		  const char *sname, mode_t mode, const char **why)
+int sbx_cell_open_file(const struct sbx_cell *c, const char *name, off_t *size,
+		       const char **why)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
@@ -849,23 +849,38 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 			   RESOLVE_NO_XDEV,
 	};
 	struct stat st;
-	int in, out, rc = 0;
+	int fd;
 
-	if (!plain_name(sname)) {
+	if (!sbx_cell_plain_name(name)) {
 		*why = "not a plain file name";
 		return -EINVAL;
 	}
-	in = sys_openat2(src->data_fd, sname, &how);
-	if (in < 0) {
-		*why = "cannot open the file in the source cell";
-		return -errno;
+	fd = sys_openat2(c->data_fd, name, &how);
+	if (fd < 0) {
+		int e = errno;
+
+		*why = e == ELOOP ? "it is a link, which is never followed"
+		       : e == ENOENT ? "no such file" : "cannot open the file in /mnt/data";
+		return -e;
 	}
-	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(in);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		*why = "it is not a regular file";
 		return -EINVAL;
 	}
-	if ((uint64_t)st.st_size > dst->lim.disk) {
+	*size = st.st_size;
+	return fd;
+}
+
+int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
+		  const char *sname, mode_t mode, const char **why)
+{
+	off_t size;
+	int in = sbx_cell_open_file(src, sname, &size, why), out, rc = 0;
+
+	if (in < 0)
+		return in;
+	if ((uint64_t)size > dst->lim.disk) {
 		close(in);
 		*why = "it is larger than the disk limit of /mnt/data";
 		return -EFBIG;
@@ -875,7 +890,7 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 		close(in);
 		return out;
 	}
-	for (off_t left = st.st_size; left > 0;) {
+	for (off_t left = size; left > 0;) {
 		ssize_t n = sendfile(out, in, NULL, (size_t)left);
 
 		if (n <= 0) {

@@ -99,6 +99,19 @@ int sbx_cell_open(struct sbx_cell *c, const struct sbx_site *site, const struct 
 int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t len,
 		 mode_t mode, const char **why);
 
+/* A name that can only mean a file directly in /mnt/data: not empty, no '/', not
+ * "." or "..", at most NAME_MAX bytes. */
+bool sbx_cell_plain_name(const char *name);
+
+/*
+ * Opens /mnt/data/<name> for reading without following anything the sandboxed
+ * program could have planted (links, mounts): a regular file only. Returns the fd
+ * (close-on-exec) with its size in *size, or -errno with *why: -EINVAL (not a plain
+ * name, not a regular file), -ELOOP (a link), -ENOENT, -EXDEV (a mount).
+ */
+int sbx_cell_open_file(const struct sbx_cell *c, const char *name, off_t *size,
+		       const char **why);
+
 /*
  * Copies src's /mnt/data/<sname> into dst's /mnt/data/<dname>. The source is read
  * without following any link the sandboxed program could have planted, and must be a

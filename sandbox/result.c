@@ -89,8 +89,7 @@ char *sbx_base64(const char *s, size_t n)
 	return out;
 }
 
-/* Sets "<key>" and "<key>_encoding" from a captured stream. Returns 0 or -1. */
-static int set_stream(json_t *obj, const char *key, const struct sbx_buf *b)
+int sbx_result_stream(json_t *obj, const char *key, const struct sbx_buf *b, bool base64)
 {
 	const char *data = b->data ? b->data : "";
 	size_t len = b->len;
@@ -100,7 +99,7 @@ static int set_stream(json_t *obj, const char *key, const struct sbx_buf *b)
 	snprintf(enc_key, sizeof(enc_key), "%s_encoding", key);
 	if (b->truncated)
 		len = sbx_utf8_complete(data, len);
-	if (sbx_utf8_valid(data, len)) {
+	if (!base64 && sbx_utf8_valid(data, len)) {
 		v = json_stringn_nocheck(data, len);
 		if (!v || json_object_set_new(obj, key, v) < 0)
 			return -1;
@@ -145,12 +144,12 @@ json_t *sbx_result_json(const struct sbx_outcome *o, const struct sbx_buf *compi
 	err |= json_object_set_new(r, "exit_code", o->exit_code >= 0 ?
 				   json_integer(o->exit_code) : json_null()) < 0;
 	err |= json_object_set_new(r, "signal", signal_name(o->signal)) < 0;
-	err |= set_stream(r, "stdout", &o->out) < 0;
-	err |= set_stream(r, "stderr", &o->err) < 0;
+	err |= sbx_result_stream(r, "stdout", &o->out, false) < 0;
+	err |= sbx_result_stream(r, "stderr", &o->err, false) < 0;
 	err |= json_object_set_new(r, "stdout_truncated", json_boolean(o->out.truncated)) < 0;
 	err |= json_object_set_new(r, "stderr_truncated", json_boolean(o->err.truncated)) < 0;
 	if (compile)
-		err |= set_stream(r, "compile_output", compile) < 0;
+		err |= sbx_result_stream(r, "compile_output", compile, false) < 0;
 	else
 		err |= json_object_set_new(r, "compile_output", json_null()) < 0;
 	err |= json_object_set_new(r, "cpu_ms", json_integer((json_int_t)o->cpu_ms)) < 0;

@@ -29,6 +29,13 @@ size_t sbx_utf8_complete(const char *p, size_t n);
 char *sbx_base64(const char *p, size_t n);
 
 /*
+ * Sets "<key>" and "<key>_encoding" from a captured stream: UTF-8 text ("utf-8"; a
+ * character cut by truncation is dropped), else base64 ("base64"), or base64 always
+ * when `base64` is set. Returns 0 or -1.
+ */
+int sbx_result_stream(json_t *obj, const char *key, const struct sbx_buf *b, bool base64);
+
+/*
  * Builds the result object. `compile` is the compiler's output, or NULL when nothing
  * was compiled. Returns a new reference, or NULL when memory ran out.
  */

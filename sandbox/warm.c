@@ -12,11 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/openat2.h>
 
 #include "result.h"
 #include "runners.h"
@@ -516,24 +514,14 @@ void warm_result_free(struct warm_result *res)
 	res->reply = NULL;
 }
 
-/* Output as UTF-8 text, or base64 with "<name>_encoding": "base64". */
+/* A stream, its encoding (sbx_result_stream) and its truncation flag. */
 static void put_stream(json_t *o, const char *name, const struct sbx_buf *b, bool b64only)
 {
-	const char *p = b->data ? b->data : "";
 	char key[48];
 
 	snprintf(key, sizeof(key), "%s_truncated", name);
 	json_object_set_new(o, key, json_boolean(b->truncated));
-	if (!b64only && sbx_utf8_valid(p, b->len)) {
-		json_object_set_new(o, name, json_stringn(p, b->len));
-	} else {
-		char *b64 = sbx_base64(p, b->len);
-
-		json_object_set_new(o, name, json_string(b64 ? b64 : ""));
-		snprintf(key, sizeof(key), "%s_encoding", name);
-		json_object_set_new(o, key, json_string("base64"));
-		free(b64);
-	}
+	sbx_result_stream(o, name, b, b64only);
 }
 
 /* Copies a field of the runner's reply when it has the expected JSON type; anything
@@ -612,18 +600,12 @@ json_t *warm_result_json(const struct warm_result *res, size_t max)
 
 /* ---- files ------------------------------------------------------------------------- */
 
-static bool plain_name(const char *name)
-{
-	return name[0] && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
-	       strlen(name) <= NAME_MAX;
-}
-
 int warm_file_put(struct warm *w, const char *name, const void *data, size_t len,
 		  const char **why)
 {
 	struct stat st;
 
-	if (!plain_name(name)) {
+	if (!sbx_cell_plain_name(name)) {
 		*why = "not a plain file name";
 		return -EINVAL;
 	}
@@ -680,47 +662,29 @@ json_t *warm_file_list(struct warm *w)
 int warm_file_get(struct warm *w, const char *name, size_t max, char **data, size_t *len,
 		  const char **why)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-			   RESOLVE_NO_XDEV,
-	};
-	struct stat st;
 	size_t got = 0;
+	off_t size;
 	int fd;
 
 	*data = NULL;
 	*len = 0;
-	if (!plain_name(name)) {
-		*why = "not a plain file name";
-		return -EINVAL;
-	}
-	fd = (int)syscall(SYS_openat2, w->cell.data_fd, name, &how, sizeof(how));
-	if (fd < 0) {
-		int e = errno;
-
-		*why = e == ELOOP ? "it is a link, which is never followed" : "no such file";
-		return -e;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		*why = "not a regular file";
-		return -EINVAL;
-	}
-	if ((uint64_t)st.st_size > max) {
+	fd = sbx_cell_open_file(&w->cell, name, &size, why);
+	if (fd < 0)
+		return fd;
+	if ((uint64_t)size > max) {
 		close(fd);
 		*why = "the file is too large to download";
 		return -EFBIG;
 	}
-	*data = malloc((size_t)st.st_size + 1);
+	*data = malloc((size_t)size + 1);
 	if (!*data) {
 		close(fd);
 		*why = "out of memory";
 		return -ENOMEM;
 	}
 	/* the file may change while it is read: never more than its size at open */
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
+	while (got < (size_t)size) {
+		ssize_t n = read(fd, *data + got, (size_t)size - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -735,7 +699,7 @@ int warm_file_get(struct warm *w, const char *name, size_t max, char **data, siz
 
 int warm_file_delete(struct warm *w, const char *name, const char **why)
 {
-	if (!plain_name(name)) {
+	if (!sbx_cell_plain_name(name)) {
 		*why = "not a plain file name";
 		return -EINVAL;
 	}
