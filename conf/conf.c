@@ -1,5 +1,8 @@
 /*
- * conf.c - reads conf/stockade.xml into struct conf.
+ * conf.c - reads conf/stockade.xml into struct conf: the keeper's <keeper> and
+ * <runtime>s, and stockade-fcgi's <fcgi>, <audit> and <tenant>s. Both daemons load
+ * the whole file, so nothing here depends on which one is reading it: the fcgi
+ * accounts are kept as names and looked up by stockade-fcgi alone.
  *
  * Three passes over one file, each able to refuse it:
  *   1. libxml2 parses it with the network off and no DTD: a <!DOCTYPE> stops the
@@ -9,14 +12,17 @@
  *      keeper never accepts a file that `xmllint -relaxng` would refuse.
  *   3. The walk below reads every value through the tables of setters (one table per
  *      element, nginx ngx_command_t style), applies the defaults and checks what the
- *      schema cannot: ranges, unique runtimes, users that exist, limits a cell honours.
+ *      schema cannot: ranges, unique runtimes, users that exist, limits a cell honours, unique
+ *      tenants, key ids and key hashes, pools that name configured runtimes.
  * The walk is as strict as the schema, and it always runs, because its messages are
  * the better ones: libxml2 reports a bad attribute of an optional element as "extra
  * content" of the parent, where the walk says "runtime[python]/limits/@memory: not a
  * size: 12Q". The schema's message is reported only when the walk found nothing.
  *
  * Every message is one line, "<file>:<line>: <path>: <what>", and the first error
- * wins. The path is relative to <stockade>: runtime[python]/limits/@memory.
+ * wins. The path is relative to <stockade>: runtime[python]/limits/@memory,
+ * tenant[acme]/key[acme-1]/@sha256. A key's sha256 value is never quoted in a
+ * message: whoever pastes the key itself there by mistake must not find it in a log.
  */
 #include <errno.h>
 #include <grp.h>
@@ -107,6 +113,38 @@ static bool runtime_known(const char *name)
 	return false;
 }
 
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LOWER "abcdefghijklmnopqrstuvwxyz"
+#define DIGIT "0123456789"
+
+/* 1 to max bytes, all from `set`. */
+static bool all_of(const char *s, const char *set, size_t max)
+{
+	size_t len = strlen(s);
+
+	return len > 0 && len <= max && strspn(s, set) == len;
+}
+
+/* A tenant's name: [A-Za-z0-9_-]{1,64}. It goes into memcached keys and audit
+ * records, so nothing that needs quoting. */
+static bool tenant_name_ok(const char *s)
+{
+	return all_of(s, UPPER LOWER DIGIT "_-", 64);
+}
+
+/* A key's id: [A-Za-z0-9._-]{1,64}. */
+static bool key_id_ok(const char *s)
+{
+	return all_of(s, UPPER LOWER DIGIT "._-", 64);
+}
+
+/* A user or group name for stockade-fcgi: [a-z_][a-z0-9_-]{0,31}, the portable
+ * subset useradd accepts. Checked, not looked up (see struct conf_fcgi). */
+static bool account_name_ok(const char *s)
+{
+	return s[0] && strchr(LOWER "_", s[0]) && all_of(s, LOWER DIGIT "_-", 32);
+}
+
 /*
  * The path of an element relative to the document element ("" for the document
  * element itself): keeper/memcached, runtime[python]/limits. A runtime is named by
@@ -117,6 +155,7 @@ static void node_path(const xmlNode *n, char *buf, size_t len)
 {
 	const xmlNode *chain[16];
 	size_t depth = 0, used = 0;
+
 
 	buf[0] = '\0';
 	for (; n && n->type == XML_ELEMENT_NODE && n->parent &&
@@ -129,9 +168,17 @@ static void node_path(const xmlNode *n, char *buf, size_t len)
 		bool named;
 		int k;
 
-		if (xmlStrEqual(e->name, BAD_CAST "runtime"))
+		if (xmlStrEqual(e->name, BAD_CAST "runtime") ||
+		    xmlStrEqual(e->name, BAD_CAST "tenant"))
 			name = xmlGetNoNsProp(e, BAD_CAST "name");
-		named = name && runtime_known((const char *)name);
+		else if (xmlStrEqual(e->name, BAD_CAST "key"))
+			name = xmlGetNoNsProp(e, BAD_CAST "id");
+		/* Only a name that passes its own check is shown. */
+		named = name && (xmlStrEqual(e->name, BAD_CAST "runtime")
+				 ? runtime_known((const char *)name)
+				 : xmlStrEqual(e->name, BAD_CAST "tenant")
+				 ? tenant_name_ok((const char *)name)
+				 : key_id_ok((const char *)name));
 		k = snprintf(buf + used, len - used, "%s%.32s%s%s%s", used ? "/" : "",
 			     (const char *)e->name, named ? "[" : "",
 			     named ? (const char *)name : "", named ? "]" : "");
@@ -480,6 +527,26 @@ static int set_group(struct diag *d, const xmlNode *n, const struct conf_attr *a
 	return set_account(d, n, a, val, field, false);
 }
 
+/* A user or group name kept as a name: stockade-fcgi looks it up, not the loader. */
+static int set_account_name(struct diag *d, const xmlNode *n, const struct conf_attr *a,
+			    const char *val, void *field)
+{
+	if (!account_name_ok(val))
+		return fail(d, n, a->name, "not a user or group name ([a-z_][a-z0-9_-], at "
+			    "most 32): %.*s", QUOTE_MAX, val);
+	return copy_str(d, n, a, val, field);
+}
+
+/* An absolute directory path, without spaces like the socket paths. */
+static int set_dir(struct diag *d, const xmlNode *n, const struct conf_attr *a,
+		   const char *val, void *field)
+{
+	if (val[0] != '/' || has_space(val))
+		return fail(d, n, a->name, "not an absolute path without spaces: %.*s",
+			    QUOTE_MAX, val);
+	return copy_str(d, n, a, val, field);
+}
+
 /* ------------------------------------------------------------------------------------
  * Elements: which attributes each takes, into which field, in which range.
  * The defaults are in conf_defaults() and runtime_defaults(); the schema documents
@@ -488,6 +555,8 @@ static int set_group(struct diag *d, const xmlNode *n, const struct conf_attr *a
 
 #define C(f) offsetof(struct conf, f)
 #define R(f) offsetof(struct conf_runtime, f)
+#define F(f) offsetof(struct conf_fcgi, f)
+#define T(f) offsetof(struct conf_tenant, f)
 #define SIZE(type, f) sizeof(((type *)0)->f)
 
 static const struct conf_attr stockade_attrs[] = {
@@ -504,6 +573,44 @@ static const struct conf_attr keeper_attrs[] = {
 	{ "max-connections", set_count,  C(max_connections), 1, 65536 },
 	{ "busy-wait",       set_ms,     C(busy_wait_ms), 0, 3600 * 1000 },
 	{ "max-upload",      set_size,   C(max_upload), 1, 64 * GiB },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* How the sizes relate (upload and request within body, code within request) is
+ * checked by walk_fcgi once all are read. */
+static const struct conf_attr fcgi_attrs[] = {
+	{ "socket",      set_socket,       F(socket), 0, SIZE(struct sockaddr_un, sun_path) },
+	{ "mode",        set_mode,         F(mode), 0, 0 },
+	{ "owner",       set_account_name, F(owner), 0, SIZE(struct conf_fcgi, owner) },
+	{ "group",       set_account_name, F(group), 0, SIZE(struct conf_fcgi, group) },
+	{ "user",        set_account_name, F(user), 0, SIZE(struct conf_fcgi, user) },
+	{ "workers",     set_count,        F(workers), 1, 64 },
+	{ "max-body",    set_size,         F(max_body), 1, 64 * GiB },
+	{ "max-request", set_size,         F(max_request), 1, 64 * GiB },
+	{ "max-code",    set_size,         F(max_code), 1, 64 * GiB },
+	{ "max-upload",  set_size,         F(max_upload), 1, 64 * GiB },
+	{ "max-depth",   set_count,        F(max_depth), 2, 1000 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct conf_attr audit_attrs[] = {
+	{ "spool", set_dir, C(audit_spool), 0, SIZE(struct conf, audit_spool) },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* name and pools are walk_tenant's: pools can name a runtime later in the file. */
+static const struct conf_attr tenant_attrs[] = {
+	{ "name",                  NULL,      0, 0, 0 },
+	{ "max-sessions",          set_count, T(max_sessions), 1, 10000 },
+	{ "executions-per-minute", set_count, T(per_minute), 1, 1000000 },
+	{ "pools",                 NULL,      0, 0, 0 },
+	{ "max-timeout",           set_ms,    T(max_timeout_ms), 1, 86400 * 1000 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct conf_attr key_attrs[] = {
+	{ "id",     NULL, 0, 0, 0 },
+	{ "sha256", NULL, 0, 0, 0 },
 	{ NULL, NULL, 0, 0, 0 },
 };
 
@@ -541,6 +648,8 @@ static const struct conf_attr limits_attrs[] = {
 
 #undef C
 #undef R
+#undef F
+#undef T
 #undef SIZE
 
 /*
@@ -721,22 +830,263 @@ static int walk_keeper(struct diag *d, const xmlNode *n, struct conf *c)
 	return 0;
 }
 
+/* Bytes as the file would say them: 129M, 1.5K stays 1536. */
+static const char *size_str(uint64_t v, char *buf, size_t len)
+{
+	static const struct { uint64_t unit; char suffix; } units[] = {
+		{ GiB, 'G' }, { MiB, 'M' }, { KiB, 'K' },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (v >= units[i].unit && v % units[i].unit == 0) {
+			snprintf(buf, len, "%llu%c", (unsigned long long)(v / units[i].unit),
+				 units[i].suffix);
+			return buf;
+		}
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/* Fails on attr unless small <= big. */
+static int size_within(struct diag *d, const xmlNode *n, const char *attr, uint64_t small,
+		       const char *big_attr, uint64_t big)
+{
+	char s[32], b[32];
+
+	if (small <= big)
+		return 0;
+	return fail(d, n, attr, "%s is more than %s (%s)", size_str(small, s, sizeof(s)),
+		    big_attr, size_str(big, b, sizeof(b)));
+}
+
+static int walk_fcgi(struct diag *d, const xmlNode *n, struct conf *c)
+{
+	const struct conf_fcgi *f = &c->fcgi;
+
+	if (set_attrs(d, n, fcgi_attrs, &c->fcgi) < 0 || no_children(d, n) < 0)
+		return -1;
+	/* A body holds the request, or the upload with its multipart framing; the code
+	 * travels inside a request. */
+	if (size_within(d, n, "max-upload", f->max_upload, "max-body", f->max_body) < 0 ||
+	    size_within(d, n, "max-request", f->max_request, "max-body", f->max_body) < 0 ||
+	    size_within(d, n, "max-code", f->max_code, "max-request", f->max_request) < 0)
+		return -1;
+	return 0;
+}
+
+/* 64 hex digits, either case, into out. */
+static bool unhex_sha256(const char *s, unsigned char out[32])
+{
+	if (strlen(s) != 64 || strspn(s, DIGIT "abcdefABCDEF") != 64)
+		return false;
+	for (size_t i = 0; i < 32; i++) {
+		char pair[3] = { s[2 * i], s[2 * i + 1], '\0' };
+
+		out[i] = (unsigned char)strtoul(pair, NULL, 16);
+	}
+	return true;
+}
+
+/* The <key>s and <tenant>s read so far, for the messages on duplicates. */
+struct seen {
+	const xmlNode *tenant[CONF_MAX_TENANTS];
+	const xmlNode *key[CONF_MAX_TENANTS][CONF_MAX_KEYS];
+};
+
+/* Reads a <key> into t's next slot: t is c->tenants[c->ntenants], not yet counted. */
+static int walk_key(struct diag *d, const xmlNode *n, struct conf *c, struct conf_tenant *t,
+		    struct seen *seen)
+{
+	xmlChar *id = xmlGetNoNsProp(n, BAD_CAST "id");
+	xmlChar *hex = xmlGetNoNsProp(n, BAD_CAST "sha256");
+	struct conf_key *k = &t->keys[t->nkeys];	/* one past the end when full */
+	int rc = -1;
+
+	if (t->nkeys == CONF_MAX_KEYS) {
+		fail(d, n, NULL, "more than %d keys in one tenant", CONF_MAX_KEYS);
+		goto out;
+	}
+	if (set_attrs(d, n, key_attrs, k) < 0 || no_children(d, n) < 0)
+		goto out;
+	if (!id) {
+		fail(d, n, "id", "missing: the key's name in audit records");
+		goto out;
+	}
+	if (!key_id_ok((const char *)id)) {
+		fail(d, n, "id", "not a key id ([A-Za-z0-9._-], at most 64): %.*s",
+		     QUOTE_MAX, (const char *)id);
+		goto out;
+	}
+	if (!hex) {
+		fail(d, n, "sha256", "missing: the SHA-256 of the key, in hex");
+		goto out;
+	}
+	/* The value is not quoted: it could be the key itself, pasted by mistake. */
+	if (!unhex_sha256((const char *)hex, k->sha256)) {
+		fail(d, n, "sha256", "not a SHA-256: 64 hex digits wanted, %zu characters "
+		     "given (printf %%s \"$KEY\" | sha256sum)", strlen((const char *)hex));
+		goto out;
+	}
+	snprintf(k->id, sizeof(k->id), "%s", (const char *)id);	/* key_id_ok: fits */
+
+	/* Unique in the whole file: the tenants before this one, and this one so far. */
+	for (unsigned i = 0; i <= c->ntenants; i++) {
+		const struct conf_tenant *o = &c->tenants[i];
+
+		for (unsigned j = 0; j < o->nkeys; j++) {
+			long line = xmlGetLineNo(seen->key[i][j]);
+
+			if (strcmp(o->keys[j].id, k->id) == 0) {
+				fail(d, n, "id", "a second key %s (the first is at line %ld)",
+				     k->id, line);
+				goto out;
+			}
+			if (memcmp(o->keys[j].sha256, k->sha256, sizeof(k->sha256)) == 0) {
+				fail(d, n, "sha256", "the same hash as key %s (line %ld)",
+				     o->keys[j].id, line);
+				goto out;
+			}
+		}
+	}
+	seen->key[c->ntenants][t->nkeys] = n;
+	t->nkeys++;
+	rc = 0;
+out:
+	xmlFree(hex);
+	xmlFree(id);
+	return rc;
+}
+
+static int walk_tenant(struct diag *d, const xmlNode *n, struct conf *c, struct seen *seen)
+{
+	struct conf_tenant *t;
+	xmlChar *name = xmlGetNoNsProp(n, BAD_CAST "name");
+	int rc = -1;
+
+	if (!name) {
+		fail(d, n, "name", "missing: the tenant's name");
+		goto out;
+	}
+	if (!tenant_name_ok((const char *)name)) {
+		fail(d, n, "name", "not a tenant name ([A-Za-z0-9_-], at most 64): %.*s",
+		     QUOTE_MAX, (const char *)name);
+		goto out;
+	}
+	for (unsigned i = 0; i < c->ntenants; i++)
+		if (strcmp(c->tenants[i].name, (const char *)name) == 0) {
+			fail(d, n, NULL, "a second tenant %s (the first is at line %ld)",
+			     (const char *)name, xmlGetLineNo(seen->tenant[i]));
+			goto out;
+		}
+	if (c->ntenants == CONF_MAX_TENANTS) {
+		fail(d, n, NULL, "more than %d tenants", CONF_MAX_TENANTS);
+		goto out;
+	}
+	t = &c->tenants[c->ntenants];
+	/* calloc zeroed it: no keys, no pools until walk resolves them. */
+	snprintf(t->name, sizeof(t->name), "%s", (const char *)name);	/* it fits */
+	t->max_sessions = 16;
+	t->per_minute = 600;
+	t->max_timeout_ms = 300 * 1000;
+	if (set_attrs(d, n, tenant_attrs, t) < 0)
+		goto out;
+	for (const xmlNode *k = n->children; k; k = k->next) {
+		if (is_elem(k, "key")) {
+			if (walk_key(d, k, c, t, seen) < 0)
+				goto out;
+		} else if (k->type == XML_ELEMENT_NODE) {
+			unknown_element(d, k, "<key>");
+			goto out;
+		} else if (check_text(d, k) < 0) {
+			goto out;
+		}
+	}
+	if (t->nkeys == 0) {
+		fail(d, n, NULL, "no <key>: a tenant needs at least one");
+		goto out;
+	}
+	seen->tenant[c->ntenants++] = n;
+	rc = 0;
+out:
+	xmlFree(name);
+	return rc;
+}
+
+/*
+ * A tenant's pools, once every runtime is read: the bits of the runtimes its
+ * pools attribute names, or of every runtime when it has none.
+ */
+static int tenant_pools(struct diag *d, const xmlNode *n, struct conf *c,
+			struct conf_tenant *t)
+{
+	xmlChar *val = xmlGetNoNsProp(n, BAD_CAST "pools");
+	char *save = NULL;
+	int rc = -1;
+
+	if (!val) {
+		t->pools = (1u << c->nruntimes) - 1;
+		return 0;
+	}
+	t->pools = 0;
+	for (char *w = strtok_r((char *)val, " \t\r\n", &save); w;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		unsigned i = 0;
+
+		while (i < c->nruntimes && strcmp(c->rt[i].name, w) != 0)
+			i++;
+		if (i == c->nruntimes) {
+			if (runtime_known(w))
+				fail(d, n, "pools", "%s is not a configured <runtime>", w);
+			else
+				fail(d, n, "pools", "not a runtime: %.*s (python, node or bash)",
+				     QUOTE_MAX, w);
+			goto out;
+		}
+		t->pools |= 1u << i;
+	}
+	if (!t->pools) {
+		fail(d, n, "pools", "names no runtime (leave it out for every runtime)");
+		goto out;
+	}
+	rc = 0;
+out:
+	xmlFree(val);
+	return rc;
+}
+
 static void conf_defaults(struct conf *c)
 {
-	/* calloc zeroed the rest: uid and gid 0 (root), no runtimes, no host yet. */
+	/* calloc zeroed the rest: uid and gid 0 (root), no runtimes, no tenants, no
+	 * host yet. */
 	snprintf(c->socket, sizeof(c->socket), "%s", "/run/stockade/pool.sock");
 	c->socket_mode = 0660;
 	snprintf(c->memcached, sizeof(c->memcached), "%s", "127.0.0.1:11211");
 	c->memcached_timeout_ms = 200;
 	c->max_connections = 256;
 	c->busy_wait_ms = 10 * 1000;
-	c->max_upload = 64 * MiB;
+	c->max_upload = 128 * MiB;
+
+	snprintf(c->fcgi.socket, sizeof(c->fcgi.socket), "%s", "/run/stockade/fcgi.sock");
+	c->fcgi.mode = 0660;
+	snprintf(c->fcgi.owner, sizeof(c->fcgi.owner), "%s", "stockade");
+	snprintf(c->fcgi.group, sizeof(c->fcgi.group), "%s", "www-data");
+	snprintf(c->fcgi.user, sizeof(c->fcgi.user), "%s", "stockade");
+	c->fcgi.workers = 4;
+	/* An upload of max-upload plus its multipart framing. */
+	c->fcgi.max_body = 129 * MiB;
+	c->fcgi.max_request = 8 * MiB;
+	c->fcgi.max_code = 1 * MiB;
+	c->fcgi.max_upload = 128 * MiB;
+	c->fcgi.max_depth = 64;
+	snprintf(c->audit_spool, sizeof(c->audit_spool), "%s", "/var/lib/stockade/audit");
 }
 
 static int walk(struct diag *d, const xmlNode *root, struct conf *c)
 {
-	const xmlNode *keeper = NULL;
+	const xmlNode *keeper = NULL, *fcgi = NULL, *audit = NULL;
 	long lines[CONF_MAX_RUNTIMES] = { 0 };
+	struct seen *seen;
+	int rc = -1;
 	xmlChar *version;
 	bool good;
 
@@ -755,25 +1105,64 @@ static int walk(struct diag *d, const xmlNode *root, struct conf *c)
 	if (!good)
 		return -1;
 
+	/* Some 4 KiB of node pointers: off the stack of whichever thread loads. */
+	seen = calloc(1, sizeof(*seen));
+	if (!seen)
+		return fail(d, root, NULL, "out of memory");
 	for (const xmlNode *k = root->children; k; k = k->next) {
 		if (is_elem(k, "keeper")) {
-			if (keeper)
-				return fail(d, k, NULL, "a second <keeper> (the first is at line "
-					    "%ld)", xmlGetLineNo(keeper));
+			if (keeper) {
+				fail(d, k, NULL, "a second <keeper> (the first is at line %ld)",
+				     xmlGetLineNo(keeper));
+				goto free_seen;
+			}
 			keeper = k;
 			if (walk_keeper(d, k, c) < 0)
-				return -1;
+				goto free_seen;
 		} else if (is_elem(k, "runtime")) {
 			if (walk_runtime(d, k, c, lines) < 0)
-				return -1;
+				goto free_seen;
+		} else if (is_elem(k, "fcgi")) {
+			if (fcgi) {
+				fail(d, k, NULL, "a second <fcgi> (the first is at line %ld)",
+				     xmlGetLineNo(fcgi));
+				goto free_seen;
+			}
+			fcgi = k;
+			if (walk_fcgi(d, k, c) < 0)
+				goto free_seen;
+		} else if (is_elem(k, "audit")) {
+			if (audit) {
+				fail(d, k, NULL, "a second <audit> (the first is at line %ld)",
+				     xmlGetLineNo(audit));
+				goto free_seen;
+			}
+			audit = k;
+			if (set_attrs(d, k, audit_attrs, c) < 0 || no_children(d, k) < 0)
+				goto free_seen;
+		} else if (is_elem(k, "tenant")) {
+			if (walk_tenant(d, k, c, seen) < 0)
+				goto free_seen;
 		} else if (k->type == XML_ELEMENT_NODE) {
-			return unknown_element(d, k, "<keeper> or <runtime>");
+			unknown_element(d, k, "<keeper>, <runtime>, <fcgi>, <audit> or <tenant>");
+			goto free_seen;
 		} else if (check_text(d, k) < 0) {
-			return -1;
+			goto free_seen;
 		}
 	}
-	if (c->nruntimes == 0)
-		return fail(d, root, NULL, "no <runtime>: the keeper needs at least one");
+	if (c->nruntimes == 0) {
+		fail(d, root, NULL, "no <runtime>: the keeper needs at least one");
+		goto free_seen;
+	}
+	/* Now that every runtime is known: a tenant may come before them. */
+	for (unsigned i = 0; i < c->ntenants; i++)
+		if (tenant_pools(d, seen->tenant[i], c, &c->tenants[i]) < 0)
+			goto free_seen;
+	rc = 0;
+free_seen:
+	free(seen);
+	if (rc < 0)
+		return rc;
 
 	if (!c->host[0]) {
 		char host[256];
@@ -1002,4 +1391,43 @@ const struct conf_runtime *conf_runtime(const struct conf *c, const char *name)
 		if (strcmp(c->rt[i].name, name) == 0)
 			return &c->rt[i];
 	return NULL;
+}
+
+/*
+ * Every key is compared in full, and the match is recorded with a mask rather than a
+ * branch, so the time taken depends on the number of keys configured and not on the
+ * hash asked for.
+ */
+const struct conf_tenant *conf_tenant_by_key(const struct conf *c, const unsigned char sha[32],
+					     const struct conf_key **key)
+{
+	/* 1 + (tenant * CONF_MAX_KEYS + key) of the match; 0 for none. */
+	unsigned found = 0;
+	const struct conf_tenant *t;
+
+	for (unsigned i = 0; i < c->ntenants; i++)
+		for (unsigned j = 0; j < c->tenants[i].nkeys; j++) {
+			const unsigned char *h = c->tenants[i].keys[j].sha256;
+			unsigned diff = 0, mask;
+
+			for (size_t b = 0; b < 32; b++)
+				diff |= (unsigned)(h[b] ^ sha[b]);
+			/* diff is 0..255: diff - 1 wraps to all ones only when it is 0. */
+			mask = 0u - (((diff - 1) >> 8) & 1);
+			found |= mask & (1 + i * CONF_MAX_KEYS + j);
+		}
+	if (!found)
+		return NULL;
+	found--;
+	t = &c->tenants[found / CONF_MAX_KEYS];
+	if (key)
+		*key = &t->keys[found % CONF_MAX_KEYS];
+	return t;
+}
+
+bool conf_tenant_allows(const struct conf *c, const struct conf_tenant *t, const char *runtime)
+{
+	const struct conf_runtime *rt = conf_runtime(c, runtime);
+
+	return rt && ((t->pools >> (unsigned)(rt - c->rt)) & 1);
 }

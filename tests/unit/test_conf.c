@@ -3,7 +3,8 @@
  * it says; left-out attributes take their defaults; every refusal names the file, the
  * line and the field in one line; a DOCTYPE is refused before any entity is read. Each
  * bad file that is a matter of grammar is checked against the built-in schema too, so
- * the loader and conf/stockade.rng cannot drift apart.
+ * the loader and conf/stockade.rng cannot drift apart. The web front end's sections
+ * (<fcgi>, <audit>, <tenant>) are read the same way, and keys are found by hash.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "tap.h"
 
 #define MiB (1024ULL * 1024)
+#define PLAN 182
 
 static char err[1024];
 
@@ -103,6 +105,16 @@ static void refused(const char *what, const char *text, int line, const char *fi
 	free(c);
 }
 
+/* Whether f holds the defaults the schema documents for <fcgi>. */
+static bool fcgi_defaults(const struct conf_fcgi *f)
+{
+	return !strcmp(f->socket, "/run/stockade/fcgi.sock") && f->mode == 0660 &&
+	       !strcmp(f->owner, "stockade") && !strcmp(f->group, "www-data") &&
+	       !strcmp(f->user, "stockade") && f->workers == 4 && f->max_body == 129 * MiB &&
+	       f->max_request == 8 * MiB && f->max_code == 1 * MiB &&
+	       f->max_upload == 128 * MiB && f->max_depth == 64;
+}
+
 static void shipped(void)
 {
 	static const char path[] = "conf/stockade.xml";
@@ -125,8 +137,11 @@ static void shipped(void)
 	is_int((long long)c->memcached_timeout_ms, 200, "memcached timeout 0.2 s");
 	is_int(c->max_connections, 256, "max-connections");
 	is_int((long long)c->busy_wait_ms, 10000, "busy-wait 10 s");
-	is_int((long long)c->max_upload, 64 * MiB, "max-upload 64M");
+	is_int((long long)c->max_upload, 128 * MiB, "max-upload 128M");
 	is_int(c->nruntimes, 3, "three runtimes");
+	ok(fcgi_defaults(&c->fcgi), "fcgi: commented out, so every default");
+	is_str(c->audit_spool, "/var/lib/stockade/audit", "audit spool: the default");
+	is_int(c->ntenants, 0, "no tenant shipped");
 
 	py = conf_runtime(c, "python");
 	node = conf_runtime(c, "node");
@@ -173,8 +188,12 @@ static void defaults(void)
 	   "keeper defaults: socket, 0660, root:root, gethostname()");
 	ok(!strcmp(c->memcached, "127.0.0.1:11211") && c->memcached_timeout_ms == 200 &&
 	   c->max_connections == 256 && c->busy_wait_ms == 10000 &&
-	   c->max_upload == 64 * MiB,
-	   "keeper defaults: memcached, 0.2 s, 256 connections, 10 s, 64M");
+	   c->max_upload == 128 * MiB,
+	   "keeper defaults: memcached, 0.2 s, 256 connections, 10 s, 128M");
+	ok(fcgi_defaults(&c->fcgi), "fcgi defaults: socket, 0660, stockade:www-data, "
+	   "user stockade, 4 workers, 129M, 8M, 1M, 128M, depth 64");
+	ok(!strcmp(c->audit_spool, "/var/lib/stockade/audit") && c->ntenants == 0,
+	   "audit spool default, no tenants");
 	rt = conf_runtime(c, "node");
 	if (!ok(rt && c->nruntimes == 1, "one runtime, node")) {
 		free(c);
@@ -250,7 +269,7 @@ static void every_attribute(void)
 static void errors(void)
 {
 	char path[64], want[96];
-	struct conf c;
+	struct conf *c = malloc(sizeof(*c));	/* large: not on the stack */
 	int rc;
 
 	refused("malformed XML",
@@ -379,21 +398,450 @@ static void errors(void)
 		"</stockade>\n", 3, NULL, "Entity 'x' not defined", false);
 
 	snprintf(path, sizeof(path), "/tmp/test_conf-missing-%d.xml", (int)getpid());
-	rc = conf_load(path, &c, err, sizeof(err));
+	rc = conf_load(path, c, err, sizeof(err));
 	snprintf(want, sizeof(want), "%s: ", path);
 	ok(rc == -1 && !strncmp(err, want, strlen(want)) && strstr(err, "No such file"),
 	   "a missing file: '%s'", err);
-	rc = conf_load("/tmp", &c, err, sizeof(err));
+	rc = conf_load("/tmp", c, err, sizeof(err));
 	ok(rc == -1 && strstr(err, "/tmp: not a regular file"), "a directory: '%s'", err);
+	free(c);
+}
+
+/* ------------------------------------------------------------------------------------
+ * The web front end's sections: <fcgi>, <audit>, <tenant>
+ */
+
+/* 64 hex digits from 8: the bytes are the 4 of x, 8 times over. */
+#define H64(x) x x x x x x x x
+#define HA H64("0123abcd")
+#define HB H64("ffffffff")
+#define HC H64("00000000")
+#define HD H64("9876fedc")
+
+/* The 32 bytes of H64(x) for x given as 4 bytes. */
+static void sha_of(unsigned char out[32], unsigned char b0, unsigned char b1,
+		   unsigned char b2, unsigned char b3)
+{
+	for (int i = 0; i < 32; i += 4) {
+		out[i] = b0;
+		out[i + 1] = b1;
+		out[i + 2] = b2;
+		out[i + 3] = b3;
+	}
+}
+
+static void fcgi_every_attribute(void)
+{
+	static const char text[] =
+		HEAD "  <fcgi socket='/tmp/f.sock' mode='600' owner='web_1' group='nginx'\n"
+		"        user='_svc-x' workers='64' max-body='2G' max-request='1.5M'\n"
+		"        max-code='1.5M' max-depth='1000' max-upload='2G'/>\n"
+		"  <audit spool='/srv/audit spool'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n";
+	struct conf *c = calloc(1, sizeof(*c));
+	const struct conf_fcgi *f = &c->fcgi;
+	char path[32];
+	int rc = load_text(text, c, path);
+
+	/* A space in the spool is refused: load again without it. */
+	unlink(path);
+	ok(rc == -1 && strstr(err, "audit/@spool: not an absolute path without spaces"),
+	   "a spool with a space is refused: '%s'", err);
+	{
+		char fixed[sizeof(text)];
+		char *sp;
+
+		memcpy(fixed, text, sizeof(text));
+		sp = strstr(fixed, "audit spool'");
+		sp[5] = '_';
+		rc = load_text(fixed, c, path);
+	}
+	if (!is_int(rc, 0, "fcgi and audit: every attribute set"))
+		printf("#   %s\n", err);
+	ok(schema_accepts(path), "the schema accepts it");
+	unlink(path);
+	ok(!strcmp(f->socket, "/tmp/f.sock") && f->mode == 0600 && !strcmp(f->owner, "web_1") &&
+	   !strcmp(f->group, "nginx") && !strcmp(f->user, "_svc-x"),
+	   "fcgi: socket, mode 600, owner, group, user kept as names");
+	ok(f->workers == 64 && f->max_body == 2048 * MiB && f->max_request == 3 * MiB / 2 &&
+	   f->max_code == 3 * MiB / 2 && f->max_upload == 2048 * MiB && f->max_depth == 1000,
+	   "fcgi: 64 workers, 2G body, 1.5M request and code, depth 1000, 2G upload");
+	is_str(c->audit_spool, "/srv/audit_spool", "audit spool");
+	ok(c->max_upload == 128 * MiB, "the keeper's max-upload stays its own");
+	free(c);
+}
+
+static void tenants(void)
+{
+	static const char text[] =
+		HEAD "  <tenant name='acme' max-sessions='10000' executions-per-minute='1000000'\n"
+		"          pools='node  python' max-timeout='0.5'>\n"			/* 4 */
+		"    <key id='acme-1' sha256='" HA "'/>\n"				/* 5 */
+		"    <!-- the next key, for the change-over -->\n"
+		"    <key id='acme.2_X' sha256='" H64("9876FEDC") "'/>\n"		/* 7 */
+		"  </tenant>\n"
+		"  <runtime name='python'/>\n"
+		"  <runtime name='bash'/>\n"
+		"  <runtime name='node'/>\n"
+		"  <tenant name='Bee_2-x'>\n"
+		"    <key id='b' sha256='" HB "'/>\n"
+		"  </tenant>\n"
+		"  <tenant name='py' pools='python' max-sessions='1'\n"
+		"          executions-per-minute='1' max-timeout='86400'>\n"
+		"    <key id='p' sha256='" HC "'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n";
+	struct conf *c = calloc(1, sizeof(*c));
+	const struct conf_tenant *a = &c->tenants[0], *b = &c->tenants[1], *p = &c->tenants[2];
+	const struct conf_key *k = NULL;
+	unsigned char sha[32];
+	char path[32];
+	int rc = load_text(text, c, path);
+
+	if (!is_int(rc, 0, "three tenants, the first before the runtimes it names"))
+		printf("#   %s\n", err);
+	ok(schema_accepts(path), "the schema accepts it");
+	unlink(path);
+	is_int(c->ntenants, 3, "three tenants in file order");
+	ok(!strcmp(a->name, "acme") && a->max_sessions == 10000 && a->per_minute == 1000000 &&
+	   a->max_timeout_ms == 500,
+	   "acme: 10000 sessions, 1000000 a minute, max-timeout 0.5 s");
+	ok(a->nkeys == 2 && !strcmp(a->keys[0].id, "acme-1") &&
+	   !strcmp(a->keys[1].id, "acme.2_X"), "acme: two keys, ids kept");
+	sha_of(sha, 0x01, 0x23, 0xab, 0xcd);
+	ok(!memcmp(a->keys[0].sha256, sha, 32), "lower case hex decoded");
+	sha_of(sha, 0x98, 0x76, 0xfe, 0xdc);
+	ok(!memcmp(a->keys[1].sha256, sha, 32), "upper case hex decoded");
+	ok(a->pools == (1u << 0 | 1u << 2), "acme's pools: python (rt[0]) and node (rt[2])");
+	ok(!strcmp(b->name, "Bee_2-x") && b->max_sessions == 16 && b->per_minute == 600 &&
+	   b->max_timeout_ms == 300000 && b->pools == 7 && b->nkeys == 1,
+	   "tenant defaults: 16 sessions, 600 a minute, 300 s, every runtime");
+	ok(p->pools == 1 && p->max_sessions == 1 && p->per_minute == 1 &&
+	   p->max_timeout_ms == 86400000ULL, "py: python only, 1, 1, a day");
+
+	ok(conf_tenant_allows(c, a, "python") && conf_tenant_allows(c, a, "node") &&
+	   !conf_tenant_allows(c, a, "bash"), "acme may use python and node, not bash");
+	ok(conf_tenant_allows(c, b, "bash") && !conf_tenant_allows(c, p, "node") &&
+	   !conf_tenant_allows(c, b, "ruby"), "defaults allow all; unknown runtimes never");
+
+	sha_of(sha, 0x98, 0x76, 0xfe, 0xdc);
+	ok(conf_tenant_by_key(c, sha, &k) == a && k == &a->keys[1],
+	   "by key: acme's second key");
+	sha_of(sha, 0xff, 0xff, 0xff, 0xff);
+	k = NULL;
+	ok(conf_tenant_by_key(c, sha, &k) == b && k == &b->keys[0], "by key: Bee_2-x's key");
+	sha_of(sha, 0, 0, 0, 0);
+	ok(conf_tenant_by_key(c, sha, NULL) == p, "by key: py's all-zero hash, key not asked");
+	sha_of(sha, 0x01, 0x23, 0xab, 0xcc);
+	k = &a->keys[0];
+	ok(conf_tenant_by_key(c, sha, &k) == NULL && k == &a->keys[0],
+	   "an unknown hash (one bit off): NULL, *key untouched");
+	c->ntenants = 0;
+	sha_of(sha, 0x01, 0x23, 0xab, 0xcd);
+	ok(conf_tenant_by_key(c, sha, NULL) == NULL, "no tenants: NULL");
+	free(c);
+}
+
+/* n tenants of one key each, with distinct ids and hashes, around one runtime. */
+static char *many_tenants(unsigned n)
+{
+	size_t len = 128 + n * 160;
+	char *text = malloc(len), *at = text;
+
+	at += sprintf(at, HEAD "  <runtime name='python'/>\n");	/* lines 1-3 */
+	for (unsigned i = 0; i < n; i++)
+		at += sprintf(at, "  <tenant name='t%u'><key id='k%u' sha256='%064x'/>"
+			      "</tenant>\n", i, i, i);
+	sprintf(at, "</stockade>\n");
+	return text;
+}
+
+static void tenant_count(void)
+{
+	char *text = many_tenants(64), path[32];
+	struct conf *c = calloc(1, sizeof(*c));
+	unsigned char sha[32] = { 0 };
+	const struct conf_key *k = NULL;
+	int rc = load_text(text, c, path);
+
+	if (!is_int(rc, 0, "64 tenants load"))
+		printf("#   %s\n", err);
+	unlink(path);
+	sha[31] = 63;
+	ok(c->ntenants == 64 && conf_tenant_by_key(c, sha, &k) == &c->tenants[63] &&
+	   !strcmp(k->id, "k63"), "the 64th tenant is found by its key");
+	free(text);
+	free(c);
+	text = many_tenants(65);
+	refused("65 tenants", text, 3 + 65, "tenant[t64]: more than 64 tenants", NULL, false);
+	free(text);
+}
+
+static void tenant_errors(void)
+{
+	static const char nine[] =
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='a'>\n"
+		"    <key id='k1' sha256='" H64("00000001") "'/>\n"
+		"    <key id='k2' sha256='" H64("00000002") "'/>\n"
+		"    <key id='k3' sha256='" H64("00000003") "'/>\n"
+		"    <key id='k4' sha256='" H64("00000004") "'/>\n"
+		"    <key id='k5' sha256='" H64("00000005") "'/>\n"
+		"    <key id='k6' sha256='" H64("00000006") "'/>\n"
+		"    <key id='k7' sha256='" H64("00000007") "'/>\n"
+		"    <key id='k8' sha256='" H64("00000008") "'/>\n"
+		"    <key id='k9' sha256='" H64("00000009") "'/>\n"		/* 13 */
+		"  </tenant>\n"
+		"</stockade>\n";
+
+	/* <fcgi> */
+	refused("fcgi: upper case owner",
+		HEAD "  <fcgi owner='Www'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@owner: not a user or group name", "Www", true);
+	refused("fcgi: group starting with a digit",
+		HEAD "  <fcgi group='1www'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@group: not a user or group name", NULL, true);
+	refused("fcgi: user of 33 characters",
+		HEAD "  <fcgi user='abcdefghijabcdefghijabcdefghijabc'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@user: not a user or group name", NULL, true);
+	refused("fcgi: relative socket",
+		HEAD "  <fcgi socket='run/fcgi.sock'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@socket: not an absolute path", NULL, true);
+	refused("fcgi: 0 workers",
+		HEAD "  <fcgi workers='0'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@workers: 0 is outside [1, 64]", NULL, false);
+	refused("fcgi: 65 workers",
+		HEAD "  <fcgi workers='65'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@workers: 65 is outside [1, 64]", NULL, false);
+	refused("fcgi: max-depth 1",
+		HEAD "  <fcgi max-depth='1'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@max-depth: 1 is outside [2, 1000]", NULL, false);
+	refused("fcgi: max-depth 1001",
+		HEAD "  <fcgi max-depth='1001'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@max-depth: 1001 is outside [2, 1000]", NULL, false);
+	refused("fcgi: bad size",
+		HEAD "  <fcgi max-code='1T'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@max-code: not a size: 1T", NULL, true);
+	refused("fcgi: max-upload above max-body",
+		HEAD "  <runtime name='python'/>\n"
+		"  <fcgi max-upload='130M'/>\n"
+		"</stockade>\n", 4, "fcgi/@max-upload: 130M is more than max-body (129M)", NULL,
+		false);
+	refused("fcgi: max-body below the default max-upload",
+		HEAD "  <fcgi max-body='64M'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@max-upload: 128M is more than max-body (64M)", NULL,
+		false);
+	refused("fcgi: max-request above max-body",
+		HEAD "  <fcgi max-body='4M' max-upload='4M' max-request='5000000'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@max-request: 5000000 is more than max-body (4M)",
+		NULL, false);
+	refused("fcgi: max-code above max-request",
+		HEAD "  <fcgi max-request='1K' max-code='2K'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@max-code: 2K is more than max-request (1K)", NULL,
+		false);
+	refused("fcgi: unknown attribute",
+		HEAD "  <fcgi threads='4'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/@threads: unknown attribute", NULL, true);
+	refused("fcgi: a child element",
+		HEAD "  <fcgi><memcached/></fcgi>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "fcgi/memcached: unknown element", NULL, true);
+	refused("a second fcgi",
+		HEAD "  <fcgi/>\n"
+		"  <runtime name='python'/>\n"
+		"  <fcgi workers='2'/>\n"
+		"</stockade>\n", 5, "fcgi: a second <fcgi>", "first is at line 3", true);
+
+	/* <audit> */
+	refused("audit: relative spool",
+		HEAD "  <audit spool='var/audit'/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "audit/@spool: not an absolute path", NULL, true);
+	refused("a second audit",
+		HEAD "  <audit/>\n"
+		"  <audit/>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 4, "audit: a second <audit>", NULL, true);
+
+	/* <tenant> */
+	refused("tenant: bad name",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='ac me'><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant/@name: not a tenant name", "ac me", true);
+	refused("tenant: name of 65",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='" H64("abcdefgh") "x'><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant/@name: not a tenant name", NULL, true);
+	refused("tenant: no name",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant/@name: missing", NULL, true);
+	refused("duplicate tenant",
+		HEAD "  <tenant name='acme'><key id='k1' sha256='" HA "'/></tenant>\n"
+		"  <runtime name='python'/>\n"
+		"  <tenant name='acme'><key id='k2' sha256='" HB "'/></tenant>\n"
+		"</stockade>\n", 5, "tenant[acme]: a second tenant acme", "first is at line 3",
+		false);
+	refused("tenant: no key",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'/>\n"
+		"</stockade>\n", 4, "tenant[acme]: no <key>", NULL, true);
+	refused("tenant: nine keys", nine, 13, "tenant[a]/key[k9]: more than 8 keys", NULL,
+		false);
+	refused("tenant: unknown child",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'>\n"
+		"    <key id='k' sha256='" HA "'/>\n"
+		"    <limits memory='1G'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n", 6, "tenant[acme]/limits: unknown element", "<key>", true);
+	refused("tenant: unknown attribute",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' pool='python'><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@pool: unknown attribute", NULL, true);
+	refused("tenant: max-sessions 0",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' max-sessions='0'><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@max-sessions: 0 is outside [1, 10000]", NULL,
+		false);
+	refused("tenant: max-sessions 10001",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' max-sessions='10001'><key id='k' sha256='" HA "'/>"
+		"</tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@max-sessions: 10001 is outside", NULL, false);
+	refused("tenant: executions-per-minute 0",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' executions-per-minute='0'><key id='k' sha256='" HA "'/>"
+		"</tenant>\n"
+		"</stockade>\n", 4,
+		"tenant[acme]/@executions-per-minute: 0 is outside [1, 1000000]", NULL, false);
+	refused("tenant: executions-per-minute 1000001",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' executions-per-minute='1000001'><key id='k' sha256='" HA
+		"'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@executions-per-minute: 1000001 is outside",
+		NULL, false);
+	refused("tenant: max-timeout 0",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' max-timeout='0'><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@max-timeout: 0 is outside [0.001, 86400]",
+		NULL, false);
+	refused("tenant: max-timeout not a number",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' max-timeout='5m'><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@max-timeout: not a number of seconds", NULL,
+		true);
+	refused("tenant: unknown pool",
+		HEAD "  <tenant name='acme' pools='python ruby'>\n"
+		"    <key id='k' sha256='" HA "'/>\n"
+		"  </tenant>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 3, "tenant[acme]/@pools: not a runtime: ruby", NULL, true);
+	refused("tenant: a pool with no runtime element",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' pools='python node'>\n"
+		"    <key id='k' sha256='" HA "'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@pools: node is not a configured <runtime>",
+		NULL, false);
+	refused("tenant: empty pools",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme' pools=' '><key id='k' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/@pools: names no runtime", NULL, true);
+
+	/* <key> */
+	refused("key: bad id",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'><key id='k/1' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/key/@id: not a key id", "k/1", true);
+	refused("key: no id",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'><key sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/key/@id: missing", NULL, true);
+	refused("key: no sha256",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'><key id='k'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/key[k]/@sha256: missing", NULL, true);
+	refused("key: bad hex",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'>\n"
+		"    <key id='k' sha256='" H64("0123abcg") "'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n", 5, "tenant[acme]/key[k]/@sha256: not a SHA-256",
+		"64 characters given", true);
+	ok(!strstr(err, "0123abcg"), "the value is not quoted back");
+	refused("key: short hex",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'>\n"
+		"    <key id='k' sha256='" H64("0123abcd") "'/>\n"
+		/* one digit short */
+		"    <key id='k2' sha256='0123abcd0123abcd0123abcd0123abcd"
+		"0123abcd0123abcd0123abcd0123abc'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n", 6, "tenant[acme]/key[k2]/@sha256: not a SHA-256",
+		"63 characters given", true);
+	refused("key: duplicate hash in one tenant",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'>\n"
+		"    <key id='k' sha256='" H64("0123abcd") "'/>\n"
+		"    <key id='k2' sha256='" H64("0123abcd") "'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n", 6, "tenant[acme]/key[k2]/@sha256: the same hash as key k",
+		"line 5", false);
+	refused("key: a pasted key instead of its hash",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'>\n"
+		"    <key id='k' sha256='sk_live_secret'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n", 5, "tenant[acme]/key[k]/@sha256: not a SHA-256",
+		"14 characters given", true);
+	ok(!strstr(err, "secret"), "the pasted key is not quoted back");
+	refused("key: duplicate id across tenants",
+		HEAD "  <tenant name='a'><key id='k' sha256='" HA "'/></tenant>\n"
+		"  <tenant name='b'>\n"
+		"    <key id='k2' sha256='" HB "'/>\n"
+		"    <key id='k' sha256='" HC "'/>\n"
+		"  </tenant>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 6, "tenant[b]/key[k]/@id: a second key k", "first is at line 3",
+		false);
+	refused("key: duplicate hash across tenants, in another case",
+		HEAD "  <tenant name='a'><key id='ka' sha256='" HD "'/></tenant>\n"
+		"  <tenant name='b'><key id='kb' sha256='" H64("9876FEDC") "'/></tenant>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n", 4, "tenant[b]/key[kb]/@sha256: the same hash as key ka",
+		"line 3", false);
+	refused("key: a child element",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='a'><key id='ka' sha256='" HD "'>x</key></tenant>\n"
+		"</stockade>\n", 4, "tenant[a]/key[ka]: text is not allowed", NULL, true);
 }
 
 int main(void)
 {
-	plan(77);
+	plan(PLAN);
 	shipped();
 	defaults();
 	every_attribute();
 	errors();
+	fcgi_every_attribute();
+	tenants();
+	tenant_count();
+	tenant_errors();
 	xmlCleanupParser();
 	return done_testing();
 }
