@@ -679,6 +679,99 @@ enum pool_dir_rc pool_dir_counter(struct pool_dir *d, const char *tenant, const 
 	return ret;
 }
 
+enum pool_dir_rc pool_dir_rate(struct pool_dir *d, const char *tenant, const char *window,
+			       unsigned ttl_s, uint64_t *value)
+{
+	char key[KEY_MAX + 1];
+	const char *why;
+	size_t klen;
+	memcached_return_t rc;
+	enum pool_dir_rc ret;
+	uint64_t v = 0;
+	int tries = 0;
+
+	if (!(klen = make_key(key, &why, "stockade:r:%s:%s", tenant, window)))
+		return refuse(d, why);
+	if (!ttl_ok(ttl_s) || !ttl_s)
+		return refuse(d, BAD_TTL);
+	pthread_mutex_lock(&d->lock);
+	do
+		rc = memcached_increment_with_initial(d->mc, key, klen, 1, 1, (time_t)ttl_s, &v);
+	while (retry(rc, &tries));
+	if (rc == MEMCACHED_SUCCESS) {
+		ret = POOL_DIR_OK;
+		*value = v;
+	} else {
+		ret = down(d, "incr", key, rc);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+enum pool_dir_rc pool_dir_put(struct pool_dir *d, const char *tenant, const char *name,
+			      const char *value, size_t len, unsigned ttl_s)
+{
+	char key[KEY_MAX + 1];
+	const char *why;
+	size_t klen;
+	memcached_return_t rc;
+	enum pool_dir_rc ret;
+	int tries = 0;
+
+	if (!(klen = make_key(key, &why, "stockade:x:%s:%s", tenant, name)))
+		return refuse(d, why);
+	if (!ttl_ok(ttl_s))
+		return refuse(d, BAD_TTL);
+	if (len > POOL_DIR_VALUE_MAX)
+		return refuse(d, "value too large");
+	pthread_mutex_lock(&d->lock);
+	do
+		rc = memcached_set(d->mc, key, klen, value, len, (time_t)ttl_s, 0);
+	while (retry(rc, &tries));
+	ret = rc == MEMCACHED_SUCCESS ? POOL_DIR_OK : down(d, "set", key, rc);
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
+enum pool_dir_rc pool_dir_get(struct pool_dir *d, const char *tenant, const char *name,
+			      char **value, size_t *len)
+{
+	char key[KEY_MAX + 1];
+	const char *why;
+	size_t klen, vlen = 0;
+	memcached_return_t rc;
+	uint32_t flags;
+	enum pool_dir_rc ret;
+	char *v;
+	int tries = 0;
+
+	if (!(klen = make_key(key, &why, "stockade:x:%s:%s", tenant, name)))
+		return refuse(d, why);
+	pthread_mutex_lock(&d->lock);
+	do
+		v = memcached_get(d->mc, key, klen, &vlen, &flags, &rc);
+	while (!v && retry(rc, &tries));
+	if (rc == MEMCACHED_SUCCESS && vlen <= POOL_DIR_VALUE_MAX) {
+		*value = malloc(vlen + 1);
+		if (*value) {
+			if (vlen)
+				memcpy(*value, v, vlen);
+			(*value)[vlen] = '\0';
+			*len = vlen;
+			ret = POOL_DIR_OK;
+		} else {
+			ret = down(d, "get", key, MEMCACHED_MEMORY_ALLOCATION_FAILURE);
+		}
+	} else if (rc == MEMCACHED_NOTFOUND || rc == MEMCACHED_SUCCESS) {
+		ret = POOL_DIR_NOTFOUND;
+	} else {
+		ret = down(d, "get", key, rc);
+	}
+	free(v);
+	pthread_mutex_unlock(&d->lock);
+	return ret;
+}
+
 enum pool_dir_rc pool_dir_set_pool(struct pool_dir *d, const char *json, unsigned ttl_s)
 {
 	char key[KEY_MAX + 1];

@@ -12,6 +12,10 @@
  *   stockade:host:<host>               "<boot>", no TTL: its absence tells the keeper
  *                                      memcached lost its data (restart) and it must
  *                                      republish its sessions
+ *   stockade:r:<tenant>:<window>       executions in one rate window (stockade-fcgi's
+ *                                      per-minute quota), TTL a little over the window
+ *   stockade:x:<tenant>:<name>         a value stockade-fcgi keeps for a while (an
+ *                                      execution's result, for GET executions/{id})
  * The handle is shared by the keeper's threads: every call takes an internal mutex and
  * every wait inside it is bounded by the configured timeout. A server that never answers
  * costs a call a few timeouts (connect, send, receive); one that is down (connection
@@ -97,6 +101,19 @@ enum pool_dir_rc pool_dir_count(struct pool_dir *d, const char *tenant, const ch
 /* Reads a tenant counter (NOTFOUND, also for a non-numeric value: *value = 0). */
 enum pool_dir_rc pool_dir_counter(struct pool_dir *d, const char *tenant, const char *counter,
 				  uint64_t *value);
+
+/* Counts one event in the tenant's rate window `window` (stockade:r:<tenant>:<window>),
+ * creating it at 1 with expiry ttl_s; *value gets the new count. */
+enum pool_dir_rc pool_dir_rate(struct pool_dir *d, const char *tenant, const char *window,
+			       unsigned ttl_s, uint64_t *value);
+
+/* set / get stockade:x:<tenant>:<name>: an opaque value of at most POOL_DIR_VALUE_MAX
+ * bytes. get returns a malloc'd copy (NUL-terminated) in *value. */
+#define POOL_DIR_VALUE_MAX (1000u * 1000u)
+enum pool_dir_rc pool_dir_put(struct pool_dir *d, const char *tenant, const char *name,
+			      const char *value, size_t len, unsigned ttl_s);
+enum pool_dir_rc pool_dir_get(struct pool_dir *d, const char *tenant, const char *name,
+			      char **value, size_t *len);
 
 /* set stockade:pool:<host> (no TTL beyond ttl_s; 0: none). */
 enum pool_dir_rc pool_dir_set_pool(struct pool_dir *d, const char *json, unsigned ttl_s);
