@@ -287,3 +287,20 @@ void sbx_filter_free(struct sbx_filter *f)
 	free(f->prog.filter);
 	memset(f, 0, sizeof(*f));
 }
+
+int sbx_filter_confine(const char **why)
+{
+	struct sbx_filter f;
+	int rc = sbx_filter_build(&f, why);
+
+	if (rc < 0)
+		return rc;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		rc = -errno;
+		*why = "no_new_privs";
+	} else if ((rc = sbx_filter_install(&f)) < 0) {
+		*why = "seccomp";
+	}
+	sbx_filter_free(&f);
+	return rc;
+}

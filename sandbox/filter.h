@@ -57,4 +57,12 @@ int sbx_filter_install(const struct sbx_filter *f);
 
 void sbx_filter_free(struct sbx_filter *f);
 
+/*
+ * Puts the calling process (and what it forks) under the same filter: for stockade-fcgi,
+ * which parses untrusted HTTP input and must never create namespaces, mount, trace or
+ * load kernel code even though its unprivileged user could try. Sets no_new_privs.
+ * Returns 0, or -errno with *why.
+ */
+int sbx_filter_confine(const char **why);
+
 #endif
