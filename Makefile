@@ -1,11 +1,11 @@
 # Stockade: plain GNU Makefile.
 #
-#   make            install missing Debian packages, build build/bin/stockade and
-#                   build/bin/stockade-pool
+#   make            install missing Debian packages, build build/bin/stockade,
+#                   build/bin/stockade-pool and build/bin/stockade-fcgi
 #   make test       the same, then every test through prove (TAP)
 #   make asan       build with AddressSanitizer + UBSan into build/asan, run the tests
 #   make bench      benchmarks (tests/bench): figures and ratios, never pass/fail
-#   make run        build, show what the kernel offers, run a first program
+#   make run        build, start the whole stack in the foreground (Ctrl-C stops it)
 #   make install    install the binaries under $(PREFIX)/bin
 
 BUILD   ?= build
@@ -17,6 +17,8 @@ PKGS    := libseccomp jansson
 # linked dynamically always: Debian's security updates of the XML parser and the
 # memcached client apply without rebuilding
 DYN_PKGS := libxml-2.0 libmemcached
+# stockade-fcgi only: the FastCGI library and libcrypto (SHA-256 of keys and code)
+FCGI_LIBS = -lfcgi $(shell pkg-config --libs libcrypto)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
@@ -24,7 +26,7 @@ HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS  ?= -O2 -g
 SAN     ?=
 # Deferred (=): pkg-config runs after build/deps.sh has installed the libraries.
-ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(SAN) -iquote sandbox -iquote conf \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS) $(SAN) -iquote sandbox -iquote conf -iquote fcgi \
              $(shell pkg-config --cflags $(PKGS) $(DYN_PKGS))
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
 # libseccomp and jansson are linked statically by default: `stockade run` starts once
@@ -47,6 +49,10 @@ SBX_SRC := sandbox/buf.c sandbox/cell.c sandbox/cgroup.c sandbox/check.c sandbox
            conf/conf.c conf/schema.c
 SBX_OBJ := $(SBX_SRC:%.c=$(OBJ)/%.o)
 
+# The web service's library: everything in fcgi/ but the daemon's main.
+API_SRC := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+API_OBJ := $(API_SRC:%.c=$(OBJ)/%.o)
+
 # Files compiled into the binaries with .incbin: the config schema and the runners.
 $(OBJ)/conf/schema.o: conf/stockade.rng
 $(OBJ)/sandbox/runners.o: $(wildcard sandbox/runners/*.py sandbox/runners/*.js sandbox/runners/*.sh)
@@ -56,14 +62,14 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BIN)/tests/%)
 
 # Every test prove runs: compiled unit tests and executable scripts, each printing TAP.
 TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/security/*.t)) \
-        $(sort $(wildcard tests/pool/*.t))
+        $(sort $(wildcard tests/pool/*.t)) $(sort $(wildcard tests/api/*.t))
 
 .PHONY: all deps test asan bench run install clean
 .DELETE_ON_ERROR:
 # keep the unit tests' objects (make would delete them as intermediates)
 .SECONDARY:
 
-all: $(BIN)/stockade $(BIN)/stockade-pool
+all: $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi
 
 deps:
 	@build/deps.sh
@@ -84,34 +90,38 @@ $(BIN)/stockade-pool: $(OBJ)/sandbox/pool.o $(OBJ)/libsbx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/tests/%: $(OBJ)/tests/unit/%.o $(OBJ)/libsbx.a
+$(OBJ)/libapi.a: $(API_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/stockade-fcgi: $(OBJ)/fcgi/main.o $(OBJ)/libapi.a $(OBJ)/libsbx.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(FCGI_LIBS)
+
+$(BIN)/tests/%: $(OBJ)/tests/unit/%.o $(OBJ)/libapi.a $(OBJ)/libsbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(FCGI_LIBS)
 
 $(OBJ)/tests/unit/%.o: ALL_CFLAGS += -iquote tests/unit
 
-test: $(BIN)/stockade $(BIN)/stockade-pool $(UNIT_BIN)
-	STOCKADE_BIN=$(abspath $(BIN))/stockade prove --exec '' $(TESTS)
+test: all $(UNIT_BIN)
+	STOCKADE_BIN=$(abspath $(BIN))/stockade STOCKADE_BIN_DIR=$(abspath $(BIN)) prove --exec '' $(TESTS)
 
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test
 
-bench: $(BIN)/stockade $(BIN)/stockade-pool
+bench: all
 	@STOCKADE_DEPS_BENCH=1 build/deps.sh
 	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/oneshot
 	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/pool
+	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/http
 
-run: $(BIN)/stockade
-	@$(BIN)/stockade check || true
-	@echo
-	@echo '$$ $(BIN)/stockade run -c "import sys; print(sys.version)"'
-	@$(BIN)/stockade run -c 'import sys; print(sys.version)'
-	@echo
-	@echo 'Run your own:  $(BIN)/stockade run --lang c hello.c   (see README.md)'
+run: all
+	@build/run.sh
 
-install: $(BIN)/stockade $(BIN)/stockade-pool
+install: $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN)/stockade $(DESTDIR)$(PREFIX)/bin/stockade
 

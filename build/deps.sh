@@ -6,16 +6,20 @@ set -eu
 
 # What each group is for, so a package never stays here without a reason.
 BUILD="gcc make pkg-config libc6-dev libseccomp-dev libjansson-dev libxml2-dev libmemcached-dev"
+# stockade-fcgi (issue 4): the FastCGI library, and libcrypto for SHA-256 (keys, code)
+BUILD="$BUILD libfcgi-dev libssl-dev"
 # The runtimes a cell runs: Debian's interpreters and compilers, never a user's own copy.
 RUNTIMES="python3 nodejs bash g++"
 # What warm python cells import before any user code (issue 3): plots and data frames.
 RUNTIMES="$RUNTIMES python3-numpy python3-pandas python3-matplotlib"
-# The stack build/stack.sh starts: the session directory.
-STACK="memcached"
+# The stack build/stack.sh starts: the session directory, the web server in front of
+# stockade-fcgi, and the audit log's collector with its secure-logging (sealing) module.
+STACK="memcached nginx syslog-ng-core syslog-ng-mod-slog"
 # The TAP harness (prove) and the tools tests use to inspect results.
-TEST="perl procps util-linux"
-# The peer baseline of the one-shot benchmark.
-BENCH="bubblewrap"
+TEST="perl procps util-linux curl"
+# The peer baseline of the one-shot benchmark; the HTTP benchmark's load generator and
+# its peer (nginx + fcgiwrap running a bubblewrap-sandboxed python3 per request).
+BENCH="bubblewrap wrk fcgiwrap"
 
 want="$BUILD $RUNTIMES $STACK $TEST"
 [ "${STOCKADE_DEPS_BENCH:-0}" = 1 ] && want="$want $BENCH"
