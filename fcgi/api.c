@@ -65,6 +65,8 @@ void api_keeper_error(struct fcgi_req *r, json_t *reply)
 		fcgi_reply_error(r, 503, "SessionOnAnotherHost", 1,
 				 "%s (%s); route by identifier to that host", msg,
 				 json_string_value(json_object_get(e, "host")) ?: "?");
+	else if (!strcmp(code, PROTO_E_QUOTA))
+		fcgi_reply_error(r, 429, "SessionQuotaExceeded", 10, "%s", msg);
 	else if (!strcmp(code, PROTO_E_ENDED))
 		fcgi_reply_error(r, 409, "SessionEnded", 0, "%s", msg);
 	else

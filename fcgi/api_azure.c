@@ -46,10 +46,13 @@ struct az {
 	bool shell;			/* a shell pool: the bash runtime */
 };
 
+/* The keeper's request naming the session; the keeper refuses to bind a new one
+ * beyond the tenant's max-sessions ("quota": 429). */
 static json_t *session_req(struct az *a)
 {
-	return json_pack("{s:s, s:s, s:s}", "tenant", a->t->name, "session", a->ident, "runtime",
-			 a->rt->name);
+	return json_pack("{s:s, s:s, s:s, s:I}", "tenant", a->t->name, "session", a->ident,
+			 "runtime", a->rt->name, "max_tenant_sessions",
+			 (json_int_t)a->t->max_sessions);
 }
 
 static bool valid_identifier(const char *s)
@@ -290,8 +293,7 @@ static void execute(struct az *a)
 	r->audit.timeout_ms = timeout_ms;
 	r->audit.memory_limit_kb = (int64_t)(a->rt->lim.memory / 1024);
 
-	if (fcgi_quota_execution(r, a->x->dir, a->t) < 0 ||
-	    fcgi_quota_session(r, a->x->dir, a->t, a->ident) < 0)
+	if (fcgi_quota_execution(r, a->x->dir, a->t) < 0)
 		goto out;
 
 	fcgi_uuid(id);
@@ -473,8 +475,7 @@ static void list_files(struct az *a)
 	json_t *req = session_req(a);
 
 	a->r->audit.route = "GET files";
-	if (fcgi_quota_session(a->r, a->x->dir, a->t, a->ident) < 0 ||
-	    api_keeper(a->r, PROTO_FILE_LIST, req, NULL, 0, &m, 30000) < 0) {
+	if (api_keeper(a->r, PROTO_FILE_LIST, req, NULL, 0, &m, 30000) < 0) {
 		json_decref(req);
 		return;
 	}
@@ -533,8 +534,6 @@ static void upload(struct az *a)
 				 (unsigned long long)c->fcgi.max_upload);
 		return;
 	}
-	if (fcgi_quota_session(r, a->x->dir, a->t, a->ident) < 0)
-		return;
 	req = session_req(a);
 	json_object_set_new(req, "name", json_string(name));
 	if (api_keeper(r, PROTO_FILE_PUT, req, file->data, file->len, &m, 60000) < 0) {
@@ -632,8 +631,7 @@ static void get_session(struct az *a)
 	json_t *req = session_req(a);
 
 	a->r->audit.route = "GET session";
-	if (fcgi_quota_session(a->r, a->x->dir, a->t, a->ident) < 0 ||
-	    api_keeper(a->r, PROTO_BIND, req, NULL, 0, &m, 30000) < 0) {
+	if (api_keeper(a->r, PROTO_BIND, req, NULL, 0, &m, 30000) < 0) {
 		json_decref(req);
 		return;
 	}

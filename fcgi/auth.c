@@ -67,23 +67,3 @@ int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct co
 	}
 	return 0;
 }
-
-int fcgi_quota_session(struct fcgi_req *r, struct pool_dir *d, const struct conf_tenant *t,
-		       const char *identifier)
-{
-	struct pool_dir_entry e;
-	uint64_t active = 0;
-
-	if (pool_dir_lookup(d, t->name, identifier, &e) != POOL_DIR_NOTFOUND)
-		return 0;	/* bound already, or memcached down */
-	if (pool_dir_counter(d, t->name, "active", &active) == POOL_DIR_DOWN)
-		return 0;
-	if (active >= t->max_sessions) {
-		fcgi_reply_error(r, 429, "SessionQuotaExceeded", 10,
-				 "tenant %s has %llu of its %u sessions open; delete one or "
-				 "wait for one to cool down", t->name,
-				 (unsigned long long)active, t->max_sessions);
-		return -1;
-	}
-	return 0;
-}

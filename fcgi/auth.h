@@ -7,8 +7,9 @@
  * live in memcached, shared by every worker and host:
  *   - executions per minute: one counter per tenant and clock minute
  *     (stockade:r:<tenant>:<minute>), incremented by each execution;
- *   - concurrent sessions: the keeper's stockade:t:<tenant>:active counter, checked
- *     before a request would open a new session.
+ *   - concurrent sessions: every keeper request carries the tenant's max-sessions, and
+ *     the keeper checks its stockade:t:<tenant>:active counter before it binds a new
+ *     session (only then: a request to a bound session costs no extra read).
  * Both are soft by a request or two under races (check, then act). When memcached is
  * down, quotas are not enforced (the keeper's own per-runtime max-sessions still is):
  * executions go on, as the keeper's do.
@@ -33,11 +34,6 @@ const struct conf_tenant *fcgi_auth(struct fcgi_req *r, const struct conf *c,
 /* Counts an execution against the tenant's per-minute quota: 0, or -1 after answering
  * 429 with Retry-After (the seconds to the next minute). */
 int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct conf_tenant *t);
-
-/* Before a request that may open a session: 0 when (tenant, identifier) is bound
- * already or the tenant is under its max-sessions; -1 after answering 429. */
-int fcgi_quota_session(struct fcgi_req *r, struct pool_dir *d, const struct conf_tenant *t,
-		       const char *identifier);
 
 /* SHA-256 of p as 64 lowercase hex digits and a NUL. */
 void fcgi_sha256_hex(const void *p, size_t n, char out[65]);

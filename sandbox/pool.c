@@ -516,6 +516,38 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 
 /* ---- requests ---------------------------------------------------------------------- */
 
+/*
+ * A request may carry "max_tenant_sessions": N (stockade-fcgi sends the tenant's quota).
+ * When the session is not bound here and the tenant already has N sessions open across
+ * the cluster (its memcached counter), the request is refused "quota" instead of
+ * binding a new one. Soft under races, like the counter; not enforced while memcached
+ * is down. Only a request that would bind pays the memcached read.
+ */
+static json_t *tenant_quota(json_t *req, const char *tenant, const char *ident)
+{
+	json_t *q = json_object_get(req, "max_tenant_sessions");
+	struct sess *s;
+	uint64_t active = 0;
+	bool bound;
+
+	if (!json_is_integer(q) || json_integer_value(q) <= 0)
+		return NULL;
+	pthread_mutex_lock(&K.lock);
+	s = find_session(tenant, ident);
+	bound = s != NULL;
+	pthread_mutex_unlock(&K.lock);
+	if (bound)
+		return NULL;
+	if (DIR_CALL(pool_dir_counter(K.dir, tenant, "active", &active)) != POOL_DIR_OK)
+		return NULL;
+	if (active >= (uint64_t)json_integer_value(q))
+		return proto_error(PROTO_E_QUOTA,
+				   "tenant %s has %llu of its %lld sessions open; delete one or "
+				   "wait for one to cool down", tenant, (unsigned long long)active,
+				   (long long)json_integer_value(q));
+	return NULL;
+}
+
 static const char *str_field(json_t *j, const char *name)
 {
 	return json_string_value(json_object_get(j, name));
@@ -689,6 +721,8 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 		return proto_error(PROTO_E_TOO_LARGE, "a file upload is limited to %llu bytes",
 				   (unsigned long long)K.conf.max_upload);
 
+	if ((err = tenant_quota(m->json, tenant, ident)))
+		return err;
 	s = acquire(tenant, ident, runtime, true, &fresh, &err);
 	if (!s)
 		return err;

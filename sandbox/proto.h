@@ -13,7 +13,8 @@
  * nothing else. A connection carries any number of request/reply pairs, one at a time.
  *
  * Requests name the session as {"tenant": T, "session": ID, "runtime": R}; a new
- * identifier makes a new session (like Azure's dynamic sessions). Replies are
+ * identifier makes a new session (like Azure's dynamic sessions), unless the request
+ * carries "max_tenant_sessions": N and the tenant has N sessions open (error "quota"). Replies are
  * {"ok": true, ...} or {"ok": false, "error": {"code": C, "message": M}} with one of
  * the stable codes below.
  */
@@ -73,6 +74,7 @@ struct proto_msg {
 #define PROTO_E_ELSEWHERE "elsewhere"		/* the session lives on another host */
 #define PROTO_E_INTERNAL "internal_error"
 #define PROTO_E_ENDED "session_ended"		/* the session ended while used */
+#define PROTO_E_QUOTA "quota"			/* the tenant's max_tenant_sessions are open */
 
 /* The name of a request type ("exec"), or NULL. */
 const char *proto_type_name(unsigned type);
