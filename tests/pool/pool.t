@@ -75,7 +75,8 @@ with open(CONF, "w") as f:
 """)
 ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF,
            STOCKADE_BIN_DIR=os.path.dirname(BIN),  # the keeper built with BIN (asan)
-           STOCKADE_MEMCACHED_PORT=str(PORT))
+           STOCKADE_MEMCACHED_PORT=str(PORT),
+           PORT=str(free_port()))  # the stack's nginx, unused here but started
 SOCK = os.path.join(RUN, "pool.sock")
 
 
