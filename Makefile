@@ -6,7 +6,7 @@
 #   make asan       build with AddressSanitizer + UBSan into build/asan, run the tests
 #   make bench      benchmarks (tests/bench): figures and ratios, never pass/fail
 #   make run        build, start the whole stack in the foreground (Ctrl-C stops it)
-#   make install    install the binaries under $(PREFIX)/bin
+#   make install    install the binaries, config and snippets (see README.md)
 
 BUILD   ?= build
 BIN     := $(BUILD)/bin
@@ -121,9 +121,23 @@ bench: all
 run: all
 	@build/run.sh
 
-install: $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN)/stockade $(DESTDIR)$(PREFIX)/bin/stockade
+# Binaries under $(PREFIX)/bin; the example config (kept if one is there), the nginx,
+# syslog-ng and memcached snippets and the systemd units under $(PREFIX)/share/stockade,
+# the pages nginx serves under $(PREFIX)/share/stockade/www. The snippets are not
+# activated: see README.md, "Running it as a service".
+SHARE := $(DESTDIR)$(PREFIX)/share/stockade
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/www $(SHARE)/nginx $(SHARE)/syslog-ng \
+		$(SHARE)/systemd $(DESTDIR)/etc/stockade
+	install -m 0755 $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi \
+		$(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 www/index.html $(SHARE)/www/
+	install -m 0644 conf/nginx/stockade.conf $(SHARE)/nginx/
+	install -m 0644 conf/syslog-ng/stockade.conf conf/syslog-ng/seal.conf $(SHARE)/syslog-ng/
+	install -m 0644 conf/systemd/*.service $(SHARE)/systemd/
+	install -m 0644 conf/memcached.conf conf/stockade.rng $(SHARE)/
+	[ -e $(DESTDIR)/etc/stockade/stockade.xml ] || \
+		install -m 0640 conf/stockade.xml $(DESTDIR)/etc/stockade/stockade.xml
 
 clean:
 	rm -rf build/bin build/obj build/asan
