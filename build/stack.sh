@@ -330,8 +330,14 @@ start_nginx() {
     port_open "$http_port" &&
         die "something else listens on 127.0.0.1:$http_port; stop it or set PORT"
     mkdir -p "$run/nginx"
+    # nginx's body limit is the app's <fcgi max-body>, so the two always agree
+    max_body=$(python3 -c 'import sys, xml.etree.ElementTree as ET
+f = ET.parse(sys.argv[1]).getroot().find("fcgi")
+print((f.get("max-body") if f is not None else None) or "129M")' "$conf") ||
+        die "cannot read <fcgi max-body> from $conf"
     render "$here/conf/nginx/stockade.conf" "$run/nginx-stockade.conf" \
         LISTEN="127.0.0.1:$http_port" \
+        MAX_BODY="$max_body" \
         ROOT="$here/www" \
         FCGI_SOCKET="$run/fcgi.sock" || die "cannot render $run/nginx-stockade.conf"
     # the snippet's relative include is relative to the top-level config's directory
@@ -354,7 +360,7 @@ http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log $run/nginx-access.log;
+    access_log $run/nginx-access.log combined buffer=64k flush=1s;
     client_body_temp_path $run/nginx/client_body;
     fastcgi_temp_path $run/nginx/fastcgi;
     proxy_temp_path $run/nginx/proxy;

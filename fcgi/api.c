@@ -50,7 +50,11 @@ void api_keeper_error(struct fcgi_req *r, json_t *reply)
 	if (!strcmp(code, PROTO_E_BAD_REQUEST))
 		fcgi_reply_error(r, 400, "BadRequest", 0, "%s", msg);
 	else if (!strcmp(code, PROTO_E_NOT_FOUND))
-		fcgi_reply_error(r, 404, "NotFound", 0, "%s", msg);
+		/* on a file route, what is missing is the file (the session is made) */
+		fcgi_reply_error(r, 404,
+				 r->audit.file_name ? "FileNotFound"
+				 : r->audit.route && strstr(r->audit.route, "session") ? "SessionNotFound"
+				 : "NotFound", 0, "%s", msg);
 	else if (!strcmp(code, PROTO_E_BUSY))
 		fcgi_reply_error(r, 409, "SessionBusy", 1, "%s", msg);
 	else if (!strcmp(code, PROTO_E_CAPACITY))

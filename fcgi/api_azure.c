@@ -525,7 +525,7 @@ static void upload(struct az *a)
 		fcgi_reply_error(r, 400, "InvalidFileName", 0, "the \"file\" part has no filename");
 		return;
 	}
-	if (!api_file_name(r, file->filename, strlen(file->filename), &name))
+	if (!api_file_name(r, file->filename, file->filename_len, &name))
 		return;
 	r->audit.file_name = name;
 	r->audit.file_bytes = (int64_t)file->len;
@@ -702,6 +702,7 @@ void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest
 	struct az a = { .x = x, .r = r, .pool = pool };
 	const struct conf_key *key;
 	const char *v, *name;
+	size_t idlen = 0;
 	int n = r->nseg - rest;
 	char **s = r->seg + rest;
 	size_t *sl = r->seg_len + rest;
@@ -716,7 +717,7 @@ void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest
 	}
 	a.rt_index = (int)(a.rt - x->conf->rt);
 	a.shell = !strcmp(a.rt->name, "bash");
-	if (!(v = fcgi_query(r, "api-version"))) {
+	if (!(v = fcgi_query(r, "api-version", NULL))) {
 		fcgi_reply_error(r, 400, "MissingApiVersionParameter", 0,
 				 "the api-version query parameter is required "
 				 "(2024-02-02-preview or 2024-10-02-preview)");
@@ -744,13 +745,13 @@ void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest
 		list_sessions(&a);
 		return;
 	}
-	if (!(a.ident = fcgi_query(r, "identifier")) || !*a.ident) {
+	if (!(a.ident = fcgi_query(r, "identifier", &idlen)) || !*a.ident) {
 		fcgi_reply_error(r, 400, "MissingIdentifier", 0,
 				 "the identifier query parameter is required");
 		return;
 	}
 	r->audit.identifier = a.ident;
-	if (!valid_identifier(a.ident)) {
+	if (idlen != strlen(a.ident) || !valid_identifier(a.ident)) {
 		fcgi_reply_error(r, 400, "InvalidIdentifier", 0,
 				 "an identifier is 4 to 128 of A-Z a-z 0-9 . _ ~ : @ + = -");
 		return;

@@ -115,20 +115,26 @@ static void split_query(struct fcgi_req *r, const char *q)
 			*v++ = '\0';
 		else
 			v = tok + strlen(tok);
+		long vlen;
+
 		/* decoding in place never lengthens; a bad escape leaves the pair out */
 		if (fcgi_pct_decode(tok, strlen(tok), tok, true) < 0 ||
-		    fcgi_pct_decode(v, strlen(v), v, true) < 0)
+		    (vlen = fcgi_pct_decode(v, strlen(v), v, true)) < 0)
 			continue;
 		r->qkey[r->nquery] = tok;
+		r->qval_len[r->nquery] = (size_t)vlen;
 		r->qval[r->nquery++] = v;
 	}
 }
 
-const char *fcgi_query(const struct fcgi_req *r, const char *key)
+const char *fcgi_query(const struct fcgi_req *r, const char *key, size_t *len)
 {
 	for (int i = 0; i < r->nquery; i++)
-		if (!strcmp(r->qkey[i], key))
+		if (!strcmp(r->qkey[i], key)) {
+			if (len)
+				*len = r->qval_len[i];
 			return r->qval[i];
+		}
 	return NULL;
 }
 

@@ -44,6 +44,7 @@ struct fcgi_req {
 	bool path_bad;			/* bad escape, too many segments */
 	char *query_buf;
 	char *qkey[FCGI_MAX_QUERY], *qval[FCGI_MAX_QUERY];
+	size_t qval_len[FCGI_MAX_QUERY];	/* decoded: an encoded NUL shows here */
 	int nquery;
 
 	char *body;			/* NUL-terminated, body_len bytes; NULL before _body */
@@ -63,8 +64,9 @@ void fcgi_req_end(struct fcgi_req *r);
 
 /* A CGI parameter (HTTP_AUTHORIZATION, ...), or NULL. */
 const char *fcgi_param(const struct fcgi_req *r, const char *name);
-/* The first value of a query parameter, or NULL. */
-const char *fcgi_query(const struct fcgi_req *r, const char *key);
+/* The first value of a query parameter, or NULL; *len (when not NULL) gets its decoded
+ * length, which differs from strlen() when the value held %00. */
+const char *fcgi_query(const struct fcgi_req *r, const char *key, size_t *len);
 
 /*
  * Reads the body, at most max bytes: 0, or -1 after answering 413 (too large) or 400

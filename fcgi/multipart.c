@@ -385,15 +385,20 @@ static int read_disposition(struct mp *m, char *v, char *end, struct fcgi_part *
 		return fail(m, "Content-Disposition has no name");
 	part->name = name.val;
 	if (fname.name) {
-		param_value(&fname, fname.val, fname.len + 1);
+		long n = param_value(&fname, fname.val, fname.len + 1);
+
 		part->filename = fname.val;
+		/* the decoded length: a NUL inside the quotes stays visible to the caller */
+		part->filename_len = n > 0 ? (size_t)n : 0;
 	}
 	if (fstar.name) {
 		rc = ext_value(m, &fstar);
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
+		if (rc > 0) {
 			part->filename = fstar.val;
+			part->filename_len = strlen(fstar.val);	/* %00 is refused */
+		}
 	}
 	return 0;
 }

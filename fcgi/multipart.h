@@ -14,6 +14,8 @@
 struct fcgi_part {
 	const char *name;		/* the form field name (Content-Disposition name=) */
 	const char *filename;		/* filename= (or decoded filename*=UTF-8''...), or NULL */
+	size_t filename_len;		/* its length: differs from strlen() when the name
+					 * holds a NUL, which a file name must not */
 	const char *content_type;	/* the part's Content-Type, or NULL */
 	const char *data;		/* the part's bytes (not NUL-terminated) */
 	size_t len;

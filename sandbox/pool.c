@@ -89,7 +89,9 @@ struct sess {
 	char tenant[PROTO_MAX_TENANT + 1];
 	char ident[PROTO_MAX_ID + 1];
 	unsigned long long created_ns, bound_ns, last_used_ns;
+	unsigned long long touched_ns;	/* memcached's TTL last renewed (see touch_every_ns) */
 	unsigned long executions;
+	unsigned long unsent;		/* executions not yet added to memcached's count */
 	unsigned refs;
 	bool busy;			/* an execution is running */
 	bool published;			/* memcached has the binding */
@@ -250,6 +252,28 @@ static void unpublish(struct sess *s, bool was_bound)
 	dir_entry(s, &e);
 	DIR_CALL(pool_dir_unbind(K.dir, s->tenant, s->ident, &e));
 	DIR_CALL(pool_dir_count(K.dir, s->tenant, "active", -1, NULL));
+	if (s->unsent)
+		DIR_CALL(pool_dir_count(K.dir, s->tenant, "executions", (int64_t)s->unsent, NULL));
+}
+
+/*
+ * The binding's TTL in memcached is renewed at most every touch_every_ns (a tenth of the
+ * cooldown, at most 5 s) rather than on every request, with that much slack added to
+ * the cooldown, so the key never expires before the keeper's own cooldown ends the
+ * session (which then deletes it). A busy session thus costs memcached one touch, and
+ * its executions one counter update, every few seconds instead of two round trips per
+ * execution.
+ */
+static unsigned long long touch_every_ns(const struct rt_state *rt)
+{
+	unsigned long long every = rt->conf->cooldown_s * 100000000ULL;	/* a tenth */
+
+	return every < 5000000000ULL ? every : 5000000000ULL;
+}
+
+static unsigned touch_ttl_s(const struct rt_state *rt)
+{
+	return (unsigned)(rt->conf->cooldown_s + touch_every_ns(rt) / 1000000000ULL + 1);
 }
 
 static void end_session(struct sess *s, const char *reason)
@@ -376,10 +400,11 @@ static json_t *session_json(const struct sess *s, bool fresh)
 
 /*
  * Finds or makes the session; returns it with a reference, or NULL with *err (a
- * reply). *fresh says it was made now.
+ * reply). *fresh says it was made now. counted: the tenant's active counter already
+ * holds it (tenant_quota reserved the place).
  */
 static struct sess *acquire(const char *tenant, const char *ident, const char *runtime,
-			    bool create, bool *fresh, json_t **err)
+			    bool create, bool counted, bool *fresh, json_t **err)
 {
 	struct rt_state *rt = NULL;
 	struct sess *s;
@@ -498,10 +523,10 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 	rt->bound++;
 	s->state = S_BOUND;
 	s->published = dr == POOL_DIR_OK;
-	s->bound_ns = s->last_used_ns = now_ns();
+	s->bound_ns = s->last_used_ns = s->touched_ns = now_ns();
 	pthread_cond_broadcast(&K.changed);
 	pthread_mutex_unlock(&K.lock);
-	if (DIR_CALL(pool_dir_count(K.dir, tenant, "active", 1, NULL)) != POOL_DIR_OK) {
+	if (!counted && DIR_CALL(pool_dir_count(K.dir, tenant, "active", 1, NULL)) != POOL_DIR_OK) {
 		/* counted when memcached is back (republish) */
 		pthread_mutex_lock(&K.lock);
 		s->recount = true;
@@ -518,33 +543,37 @@ static struct sess *acquire(const char *tenant, const char *ident, const char *r
 
 /*
  * A request may carry "max_tenant_sessions": N (stockade-fcgi sends the tenant's quota).
- * When the session is not bound here and the tenant already has N sessions open across
- * the cluster (its memcached counter), the request is refused "quota" instead of
- * binding a new one. Soft under races, like the counter; not enforced while memcached
- * is down. Only a request that would bind pays the memcached read.
+ * When the session is not bound here, the request reserves a place in the tenant's
+ * active counter (incr first, so racing binds each see the others) and is refused
+ * "quota" when that makes more than N; *reserved then says the counter already holds
+ * the session the bind will make. Not enforced while memcached is down. A request to
+ * a bound session pays nothing.
  */
-static json_t *tenant_quota(json_t *req, const char *tenant, const char *ident)
+static json_t *tenant_quota(json_t *req, const char *tenant, const char *ident, bool *reserved)
 {
 	json_t *q = json_object_get(req, "max_tenant_sessions");
 	struct sess *s;
 	uint64_t active = 0;
 	bool bound;
 
+	*reserved = false;
 	if (!json_is_integer(q) || json_integer_value(q) <= 0)
 		return NULL;
 	pthread_mutex_lock(&K.lock);
 	s = find_session(tenant, ident);
-	bound = s != NULL;
+	bound = s && s->state == S_BOUND;
 	pthread_mutex_unlock(&K.lock);
 	if (bound)
 		return NULL;
-	if (DIR_CALL(pool_dir_counter(K.dir, tenant, "active", &active)) != POOL_DIR_OK)
+	if (DIR_CALL(pool_dir_count(K.dir, tenant, "active", 1, &active)) != POOL_DIR_OK)
 		return NULL;
-	if (active >= (uint64_t)json_integer_value(q))
+	if (active > (uint64_t)json_integer_value(q)) {
+		DIR_CALL(pool_dir_count(K.dir, tenant, "active", -1, NULL));
 		return proto_error(PROTO_E_QUOTA,
-				   "tenant %s has %llu of its %lld sessions open; delete one or "
-				   "wait for one to cool down", tenant, (unsigned long long)active,
-				   (long long)json_integer_value(q));
+				   "tenant %s has its %lld sessions open; delete one or wait for "
+				   "one to cool down", tenant, (long long)json_integer_value(q));
+	}
+	*reserved = true;
 	return NULL;
 }
 
@@ -601,11 +630,11 @@ static json_t *do_exec(struct sess *s, json_t *req)
 	s->busy = false;
 	pthread_mutex_lock(&K.lock);
 	s->executions++;
+	s->unsent++;	/* counted in memcached with the next touch (touch_every_ns) */
 	K.executions++;
 	s->last_used_ns = now_ns();
 	pthread_mutex_unlock(&K.lock);
 	pthread_mutex_unlock(&s->op);
-	DIR_CALL(pool_dir_count(K.dir, s->tenant, "executions", 1, NULL));
 	if (r < 0) {
 		warm_result_free(&res);
 		end_session(s, "the keeper failed to run the code");
@@ -654,7 +683,7 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 	const char *name = NULL, *why = NULL;
 	json_t *err = NULL, *out;
 	struct sess *s;
-	bool fresh;
+	bool fresh, reserved = false;
 	int rc;
 
 	if (json_object_get(m->json, "tenant") && !proto_valid_tenant(tenant))
@@ -707,7 +736,7 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 		return proto_error(PROTO_E_BAD_REQUEST, "\"runtime\" must be a string");
 
 	if (m->type == PROTO_SESSION_DELETE) {
-		s = acquire(tenant, ident, runtime, false, &fresh, &err);
+		s = acquire(tenant, ident, runtime, false, false, &fresh, &err);
 		if (!s)
 			return err;
 		end_session(s, "deleted");
@@ -721,9 +750,12 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 		return proto_error(PROTO_E_TOO_LARGE, "a file upload is limited to %llu bytes",
 				   (unsigned long long)K.conf.max_upload);
 
-	if ((err = tenant_quota(m->json, tenant, ident)))
+	if ((err = tenant_quota(m->json, tenant, ident, &reserved)))
 		return err;
-	s = acquire(tenant, ident, runtime, true, &fresh, &err);
+	s = acquire(tenant, ident, runtime, true, reserved, &fresh, &err);
+	/* a reservation that bound nothing (an error, or a racing request bound it) */
+	if (reserved && (!s || !fresh))
+		DIR_CALL(pool_dir_count(K.dir, tenant, "active", -1, NULL));
 	if (!s)
 		return err;
 	if (m->type != PROTO_EXEC && s->state != S_BOUND) {
@@ -764,11 +796,27 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 	default:
 		out = proto_error(PROTO_E_BAD_REQUEST, "not a request");
 	}
-	pthread_mutex_lock(&K.lock);
-	s->last_used_ns = now_ns();
-	pthread_mutex_unlock(&K.lock);
-	/* the cooldown runs from the end of the request, in memcached as here */
-	DIR_CALL(pool_dir_touch(K.dir, tenant, ident, (unsigned)s->rt->conf->cooldown_s));
+	{
+		bool due;
+		unsigned long n = 0;
+
+		pthread_mutex_lock(&K.lock);
+		s->last_used_ns = now_ns();
+		due = s->last_used_ns - s->touched_ns >= touch_every_ns(s->rt);
+		if (due) {
+			s->touched_ns = s->last_used_ns;
+			n = s->unsent;
+			s->unsent = 0;
+		}
+		pthread_mutex_unlock(&K.lock);
+		/* the cooldown runs from the end of the request, in memcached as here */
+		if (due) {
+			DIR_CALL(pool_dir_touch(K.dir, tenant, ident, touch_ttl_s(s->rt)));
+			if (n)
+				DIR_CALL(pool_dir_count(K.dir, s->tenant, "executions", (int64_t)n,
+							NULL));
+		}
+	}
 	release(s);
 	return out;
 }
