@@ -531,6 +531,95 @@ int sbx_cg_sweep(const struct sbx_site *site, const struct sbx_cg_sys *sys)
 	return removed;
 }
 
+/* The stat files in the order of SBX_STAT_*, by version. */
+static const char *stat_file(const struct sbx_cgroup *cg, int i)
+{
+	static const char *const v1[SBX_STAT_N] = {
+		"cpuacct.usage", "memory.max_usage_in_bytes", "memory.oom_control",
+		"memory.failcnt", "memory.max_usage_in_bytes",
+	};
+	static const char *const v2[SBX_STAT_N] = {
+		"cpu.stat", "memory.peak", "memory.events", NULL, NULL,
+	};
+
+	return cg->sys->version == SBX_CG_V1 ? v1[i] : v2[i];
+}
+
+void sbx_cg_statfd_open(const struct sbx_cgroup *cg, struct sbx_cg_statfd *f)
+{
+	for (int i = 0; i < SBX_STAT_N; i++) {
+		const char *name = stat_file(cg, i);
+		int dir = hier_with(cg, i == SBX_STAT_CPU ? SBX_CTL_CPUACCT : SBX_CTL_MEMORY);
+
+		f->fd[i] = name && dir >= 0
+				   ? openat(dir, name,
+					    (i == SBX_STAT_RESET ? O_WRONLY : O_RDONLY) | O_CLOEXEC)
+				   : -1;
+	}
+}
+
+void sbx_cg_statfd_close(struct sbx_cg_statfd *f)
+{
+	for (int i = 0; i < SBX_STAT_N; i++) {
+		if (f->fd[i] >= 0)
+			close(f->fd[i]);
+		f->fd[i] = -1;
+	}
+}
+
+/* A fresh read of an open stat file into buf (NUL-terminated), or -1. */
+static ssize_t pread_stat(int fd, char *buf, size_t size)
+{
+	ssize_t n = fd >= 0 ? pread(fd, buf, size - 1, 0) : -1;
+
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+static uint64_t keyed(const char *buf, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			return strtoull(p + klen + 1, NULL, 10);
+	return 0;
+}
+
+void sbx_cg_stats_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f,
+		     struct sbx_cg_stats *st)
+{
+	char buf[2048];
+	bool v1 = cg->sys->version == SBX_CG_V1;
+
+	for (int i = 0; i < SBX_STAT_RESET; i++)
+		if (f->fd[i] < 0 && stat_file(cg, i)) {
+			sbx_cg_stats(cg, st);	/* something is not open: by name */
+			return;
+		}
+	memset(st, 0, sizeof(*st));
+	if (pread_stat(f->fd[SBX_STAT_CPU], buf, sizeof(buf)) >= 0)
+		st->cpu_ns = v1 ? strtoull(buf, NULL, 10) : keyed(buf, "usage_usec") * 1000;
+	if (pread_stat(f->fd[SBX_STAT_PEAK], buf, sizeof(buf)) >= 0)
+		st->memory_peak = strtoull(buf, NULL, 10);
+	if (pread_stat(f->fd[SBX_STAT_OOM], buf, sizeof(buf)) >= 0) {
+		st->oom_kills = keyed(buf, "oom_kill");
+		if (!v1)
+			st->memory_limit_hits = keyed(buf, "max");
+	}
+	if (v1 && pread_stat(f->fd[SBX_STAT_HITS], buf, sizeof(buf)) >= 0)
+		st->memory_limit_hits = strtoull(buf, NULL, 10);
+}
+
+int sbx_cg_reset_peak_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f)
+{
+	if (cg->sys->version != SBX_CG_V1 || f->fd[SBX_STAT_RESET] < 0)
+		return sbx_cg_reset_peak(cg);
+	return pwrite(f->fd[SBX_STAT_RESET], "0", 1, 0) == 1 ? 0 : -errno;
+}
+
 int sbx_cg_reset_peak(const struct sbx_cgroup *cg)
 {
 	int mem = hier_with(cg, SBX_CTL_MEMORY);

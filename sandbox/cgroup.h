@@ -61,6 +61,24 @@ struct sbx_cg_stats {
 	uint64_t memory_limit_hits; /* v1 memory.failcnt, v2 memory.events "max" */
 };
 
+/*
+ * The stat files one cell's executions read, kept open (the keeper reads them twice per
+ * execution: opening and closing four kernfs files each time cost more than the
+ * execution itself). pread at offset 0 reads a fresh value each time. -1: not open.
+ */
+enum { SBX_STAT_CPU, SBX_STAT_PEAK, SBX_STAT_OOM, SBX_STAT_HITS, SBX_STAT_RESET, SBX_STAT_N };
+struct sbx_cg_statfd {
+	int fd[SBX_STAT_N];
+};
+
+/* Opens what it can (a file that cannot be opened stays -1 and is read by name). */
+void sbx_cg_statfd_open(const struct sbx_cgroup *cg, struct sbx_cg_statfd *f);
+void sbx_cg_statfd_close(struct sbx_cg_statfd *f);
+/* sbx_cg_stats and sbx_cg_reset_peak through the open descriptors. */
+void sbx_cg_stats_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f,
+		     struct sbx_cg_stats *st);
+int sbx_cg_reset_peak_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f);
+
 /* Names a controller mask ("memory pids") into buf, for messages. */
 const char *sbx_cg_ctl_names(unsigned ctl, char *buf, size_t size);
 

@@ -173,6 +173,8 @@ int warm_start(struct warm *w, struct sbx_runner *r, const char *runtime,
 
 	memset(w, 0, sizeof(*w));
 	w->req = w->reply = -1;
+	for (int i = 0; i < SBX_STAT_N; i++)
+		w->stat.fd[i] = -1;
 	snprintf(w->runtime, sizeof(w->runtime), "%s", runtime);
 	if (pool_runner_argv(runtime, argv) < 0) {
 		*why = "no runner for this runtime";
@@ -202,6 +204,7 @@ int warm_start(struct warm *w, struct sbx_runner *r, const char *runtime,
 	if (rc < 0)
 		goto fail;
 	w->started = true;
+	sbx_cg_statfd_open(&w->cell.cg, &w->stat);
 	w->req = req[1];
 	w->reply = rep[0];
 	req[1] = rep[0] = -1;
@@ -270,8 +273,10 @@ void warm_kill(struct warm *w)
 
 int warm_end(struct warm *w)
 {
-	if (w->started)
+	if (w->started) {
+		sbx_cg_statfd_close(&w->stat);
 		sbx_cell_end(&w->cell, &w->lv);
+	}
 	w->started = false;
 	w->dead = true;
 	if (w->req >= 0)
@@ -365,8 +370,8 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 		snprintf(res->message, sizeof(res->message), "the session's cell has ended");
 		return 0;
 	}
-	sbx_cg_reset_peak(&w->cell.cg);
-	sbx_cg_stats(&w->cell.cg, &before);
+	sbx_cg_reset_peak_fd(&w->cell.cg, &w->stat);
+	sbx_cg_stats_fd(&w->cell.cg, &w->stat, &before);
 
 	rc = send_request(w, code, len, deadline);
 	while (rc == 0 && !replied) {
@@ -442,7 +447,7 @@ int warm_exec(struct warm *w, const char *code, size_t len, uint64_t timeout_ms,
 	drain(w->lv.out, &res->out, &res->output_exceeded, &w->out_eof);
 	drain(w->lv.err, &res->err, &res->output_exceeded, &w->err_eof);
 	res->wall_ms = (sbx_now_ns() - start) / 1000000;
-	sbx_cg_stats(&w->cell.cg, &after);
+	sbx_cg_stats_fd(&w->cell.cg, &w->stat, &after);
 	res->cpu_ms = (after.cpu_ns - before.cpu_ns) / 1000000;
 	res->memory_peak_kb = after.memory_peak / 1024;
 	res->oom = after.oom_kills > before.oom_kills;

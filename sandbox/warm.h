@@ -30,6 +30,7 @@ struct warm {
 	char runtime[16];
 	int req;		/* the runner's fd 0, non-blocking */
 	int reply;		/* the runner's fd 3, non-blocking */
+	struct sbx_cg_statfd stat;	/* the cell's cgroup stat files, kept open */
 	bool started;		/* lv is live: warm_end has something to end */
 	bool dead;		/* the cell is known to have ended or been killed */
 	bool out_eof, err_eof;	/* the cell closed every write end of stdout/stderr:
