@@ -35,7 +35,7 @@
 #include "slot.h"
 #include "util.h"
 
-#define STOCKADE_VERSION "0.2.0"
+#define STOCKADE_VERSION "0.3.0"
 
 /* The largest program text and --stdin file accepted. */
 #define MAX_CODE (16u << 20)
