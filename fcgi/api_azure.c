@@ -697,6 +697,40 @@ static void metadata(struct az *a)
 
 /* ---- routing --------------------------------------------------------------------------- */
 
+/* The route's pattern, for the audit record of a request refused before its handler
+ * ran (a bad key, a missing api-version): the same names the handlers use. */
+static const char *route_of(const char *method, int n, char **s)
+{
+	static const struct {
+		const char *method;
+		int n;
+		const char *s0, *s1, *s2;
+		const char *name;
+	} routes[] = {
+		{ "POST", 2, "code", "execute", NULL, "POST code/execute" },
+		{ "POST", 1, "executions", NULL, NULL, "POST executions" },
+		{ "GET", 2, "executions", NULL, NULL, "GET executions/{id}" },
+		{ "POST", 2, "files", "upload", NULL, "POST files/upload" },
+		{ "POST", 1, "files", NULL, NULL, "POST files" },
+		{ "GET", 1, "files", NULL, NULL, "GET files" },
+		{ "GET", 3, "files", "content", NULL, "GET files/content/{name}" },
+		{ "GET", 3, "files", NULL, "content", "GET files/{name}/content" },
+		{ "GET", 2, "files", NULL, NULL, "GET files/{name}" },
+		{ "DELETE", 2, "files", NULL, NULL, "DELETE files/{name}" },
+		{ "GET", 1, "session", NULL, NULL, "GET session" },
+		{ "DELETE", 1, "session", NULL, NULL, "DELETE session" },
+		{ "GET", 1, "listSessions", NULL, NULL, "GET listSessions" },
+		{ "GET", 1, "metadata", NULL, NULL, "GET metadata" },
+	};
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (!strcmp(method, routes[i].method) && n == routes[i].n &&
+		    !strcmp(s[0], routes[i].s0) && (!routes[i].s1 || !strcmp(s[1], routes[i].s1)) &&
+		    (!routes[i].s2 || !strcmp(s[2], routes[i].s2)))
+			return routes[i].name;
+	return "unknown";
+}
+
 void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest)
 {
 	struct az a = { .x = x, .r = r, .pool = pool };
@@ -711,6 +745,9 @@ void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest
 
 	r->audit.api = "azure";
 	r->audit.pool = pool;
+	/* known before anything is checked, so a denial's record says what was tried */
+	r->audit.route = n > 0 ? route_of(r->method, n, s) : "unknown";
+	r->audit.identifier = fcgi_query(r, "identifier", NULL);
 	if (!(a.rt = conf_runtime(x->conf, pool))) {
 		fcgi_reply_error(r, 404, "PoolNotFound", 0, "no pool named %.64s", pool);
 		return;

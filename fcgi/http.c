@@ -210,6 +210,7 @@ void fcgi_req_begin(struct fcgi_req *r, FCGX_Request *fx)
 
 	r->audit.method = r->method;
 	r->audit.client = r->client;
+	r->audit.bytes_in = (int64_t)r->content_length;	/* what was read, once read */
 	{
 		struct timespec ts;
 

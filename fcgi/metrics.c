@@ -25,7 +25,7 @@ static const char *const codes[] = {
 	"Forbidden", "PoolNotFound", "NotFound", "SessionNotFound", "FileNotFound",
 	"ExecutionNotFound", "MethodNotAllowed", "SessionBusy", "SessionRuntimeMismatch",
 	"SessionEnded", "RequestTooLarge", "FileTooLarge", "QuotaExceeded", "SessionQuotaExceeded",
-	"PoolExhausted", "KeeperUnavailable", "SessionOnAnotherHost", "DirectoryUnavailable",
+	"PoolExhausted", "PoolUnavailable", "KeeperUnavailable", "SessionOnAnotherHost", "DirectoryUnavailable",
 	"InternalError", "other",
 };
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
