@@ -188,7 +188,9 @@ static int open_socket(void)
 
 	unlink(conf.fcgi.socket);
 	old = umask(0177);
-	fd = FCGX_OpenSocket(conf.fcgi.socket, 128);
+	/* a deep queue: nginx may hold hundreds of requests for a few busy workers (the
+	 * kernel caps it at net.core.somaxconn) */
+	fd = FCGX_OpenSocket(conf.fcgi.socket, 4096);
 	umask(old);
 	if (fd < 0)
 		die("cannot listen on %s: %s", conf.fcgi.socket, strerror(errno));

@@ -195,9 +195,20 @@ int proto_write(int fd, unsigned type, json_t *json, const void *blob, size_t bl
 		free(text);
 		return -EMSGSIZE;
 	}
-	rc = sbx_write_all(fd, &h, sizeof(h));
-	if (rc == 0)
-		rc = sbx_write_all(fd, text, strlen(text));
+	{
+		/* header and JSON in one write: the reader wakes once for a small message */
+		size_t tl = strlen(text);
+		char *msg = malloc(sizeof(h) + tl);
+
+		if (!msg) {
+			free(text);
+			return -ENOMEM;
+		}
+		memcpy(msg, &h, sizeof(h));
+		memcpy(msg + sizeof(h), text, tl);
+		rc = sbx_write_all(fd, msg, sizeof(h) + tl);
+		free(msg);
+	}
 	if (rc == 0 && blob_len)
 		rc = sbx_write_all(fd, blob, blob_len);
 	free(text);

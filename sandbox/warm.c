@@ -49,36 +49,46 @@ static int frame_read(int fd, struct frame *f, size_t max)
 		ssize_t n;
 
 		if (!f->have_len) {
-			char c;
+			/* a small read takes the header and usually the whole body with it; the
+			 * runner writes nothing after a frame until the next request, so bytes
+			 * past the frame can only come from tampering (-EPROTO) */
+			char buf[4096];
+			size_t i;
 
-			n = read(fd, &c, 1);
+			n = read(fd, buf, sizeof(buf));
 			if (n == 0)
 				return -EPIPE;
 			if (n < 0)
 				return errno == EAGAIN ? 0 : errno == EINTR ? 0 : -EPIPE;
-			if (c == '\n') {
+			for (i = 0; i < (size_t)n && buf[i] != '\n'; i++) {
+				if (buf[i] < '0' || buf[i] > '9' || f->head_len >= HEAD_MAX - 1)
+					return -EPROTO;
+				f->head[f->head_len++] = buf[i];
+			}
+			if (i == (size_t)n)
+				continue;	/* the header goes on in the next read */
+			{
 				unsigned long long v;
 				char *end;
+				size_t rest = (size_t)n - i - 1;
 
 				if (f->head_len == 0)
 					return -EPROTO;
 				f->head[f->head_len] = '\0';
 				v = strtoull(f->head, &end, 10);
-				if (*end || v > max)
+				if (*end || v > max || rest > v)
 					return -EPROTO;
 				f->body_len = (size_t)v;
 				f->body = malloc(f->body_len + 1);
 				if (!f->body)
 					return -EPROTO;
 				f->have_len = true;
-				if (f->body_len == 0)
+				memcpy(f->body, buf + i + 1, rest);
+				f->got = rest;
+				if (f->got == f->body_len)
 					break;
 				continue;
 			}
-			if (c < '0' || c > '9' || f->head_len >= HEAD_MAX - 1)
-				return -EPROTO;
-			f->head[f->head_len++] = c;
-			continue;
 		}
 		n = read(fd, f->body + f->got, f->body_len - f->got);
 		if (n == 0)
