@@ -27,6 +27,9 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok, note, free_port  # noqa: E402
 STACK = os.path.join(ROOT, "build", "stack.sh")
 if os.environ.get("STOCKADE_BIN_DIR"):
     BIN_DIR = os.environ["STOCKADE_BIN_DIR"]
@@ -44,43 +47,9 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 PNG = b"\x89PNG\r\n\x1a\n"
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, name))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return bool(cond)
-
-
-def diag(msg):
-    for line in str(msg).splitlines():
-        print("# " + line)
-    sys.stdout.flush()
-
-
-if os.geteuid() != 0:
-    print("1..0 # SKIP the keeper creates cgroups and namespaces: needs root")
-    sys.exit(0)
+tap.need_root("the keeper creates cgroups and namespaces: needs root")
 if not os.access(os.path.join(BIN_DIR, "stockade-fcgi"), os.X_OK):
-    print("1..0 # SKIP %s/stockade-fcgi is not built (make)" % BIN_DIR)
-    sys.exit(0)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    tap.skip_all("%s/stockade-fcgi is not built (make)" % BIN_DIR)
 
 
 def sha(key):
@@ -286,7 +255,7 @@ try:
     with open(os.path.join(RUN, "dev-key")) as f:
         DEV_KEY = f.read().strip()
     WORKERS = fcgi_workers()
-    diag("stack up in %.1fs on port %d" % (time.time() - t_start, HTTP_PORT))
+    note("stack up in %.1fs on port %d" % (time.time() - t_start, HTTP_PORT))
     tag = secrets.token_hex(3)
 
     # ==== gen 1 (2024-02-02-preview) =====================================================
@@ -941,10 +910,10 @@ finally:
     p = stack("stop")
     ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
 
-diag("%.1fs in all" % (time.time() - t_start))
-print("1..%d" % n)
-if failed:
+note("%.1fs in all" % (time.time() - t_start))
+tap.plan()
+if tap.failed:
     print("# logs kept in %s" % RUN)
 else:
     shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(1 if failed else 0)
+sys.exit(tap.exit_code())

@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,47 +35,17 @@ import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok, note, free_port  # noqa: E402
 STACK = os.path.join(ROOT, "build", "stack.sh")
 API_VERSION = "2024-02-02-preview"
 SD_ID = "stockade@32473"
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, name))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def note(msg):
-    print("# " + msg)
-    sys.stdout.flush()
-
-
-if os.geteuid() != 0:
-    print("1..0 # SKIP the stack runs the keeper (cgroups, namespaces): needs root")
-    sys.exit(0)
+tap.need_root("the stack runs the keeper (cgroups, namespaces): needs root")
 for prog in ("nginx", "memcached", "/usr/sbin/syslog-ng"):
     if not shutil.which(prog):
-        print("1..0 # SKIP %s is not installed (build/deps.sh installs it)" % prog)
-        sys.exit(0)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+        tap.skip_all("%s is not installed (build/deps.sh installs it)" % prog)
 
 
 RUN = tempfile.mkdtemp(prefix="stockade-ops-test.")
@@ -354,7 +323,7 @@ try:
     p = stack("start")
     started = True
     if not ok(p.returncode == 0, "build/stack.sh start", p.stdout + p.stderr):
-        print("1..%d" % n)
+        tap.plan()
         sys.exit(1)
     note("stack up in %.1fs on port %d, state in %s" % (time.time() - t0, PORT, RUN))
     with open(os.path.join(RUN, "dev-key")) as f:
@@ -943,8 +912,8 @@ finally:
         p = stack("stop")
         ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
 
-print("1..%d" % n)
-if failed:
-    print("# %d failed; state left in %s" % (failed, RUN))
+tap.plan()
+if tap.failed:
+    print("# %d failed; state left in %s" % (tap.failed, RUN))
     sys.exit(1)
 shutil.rmtree(RUN, ignore_errors=True)

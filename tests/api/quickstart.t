@@ -23,45 +23,16 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok, note, free_port  # noqa: E402
+tap.DIAG_LINES = 40  # this script's diagnostics run longer
 README = os.path.join(ROOT, "README.md")
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, name))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:40]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def note(msg):
-    print("# " + msg)
-    sys.stdout.flush()
-
-
-if os.geteuid() != 0:
-    print("1..0 # SKIP make run starts the keeper (cgroups, namespaces): needs root")
-    sys.exit(0)
+tap.need_root("make run starts the keeper (cgroups, namespaces): needs root")
 for prog in ("make", "curl", "nginx", "memcached"):
     if not shutil.which(prog):
-        print("1..0 # SKIP %s is not installed" % prog)
-        sys.exit(0)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+        tap.skip_all("%s is not installed" % prog)
 
 
 def port_open(port):
@@ -346,8 +317,8 @@ if strays or left or make2.poll() is None:
 else:
     shutil.rmtree(RUN2, ignore_errors=True)
 
-print("1..%d" % n)
-if failed:
-    print("# %d failed; state left in %s" % (failed, RUN))
+tap.plan()
+if tap.failed:
+    print("# %d failed; state left in %s" % (tap.failed, RUN))
     sys.exit(1)
 shutil.rmtree(RUN, ignore_errors=True)

@@ -22,39 +22,17 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok, skip  # noqa: E402
 SYSLOG_NG = "/usr/sbin/syslog-ng"
 CONF = os.path.join(ROOT, "conf", "syslog-ng", "stockade.conf")
 SEAL_CONF = os.path.join(ROOT, "conf", "syslog-ng", "seal.conf")
 SD_ID = "stockade@32473"
 N = 3000
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, name))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def skip(name, why):
-    global n
-    n += 1
-    print("ok %d - %s # SKIP %s" % (n, name, why))
-
-
 if not os.access(SYSLOG_NG, os.X_OK):
-    print("1..0 # SKIP %s is not installed (build/deps.sh installs syslog-ng-core)"
-          % SYSLOG_NG)
-    sys.exit(0)
+    tap.skip_all("%s is not installed (build/deps.sh installs syslog-ng-core)" % SYSLOG_NG)
 SEALING = bool(shutil.which("slogkey") and shutil.which("slogverify"))
 
 RUN = tempfile.mkdtemp(prefix="stockade-syslog-test.")
@@ -350,9 +328,9 @@ except SystemExit:
 finally:
     stop()
 
-print("1..%d" % n)
-if failed:
+tap.plan()
+if tap.failed:
     print("# files kept in %s" % RUN)
 else:
     shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(1 if failed else 0)
+sys.exit(tap.exit_code())

@@ -13,6 +13,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok, skip  # noqa: E402
 BIN = os.environ.get("STOCKADE_BIN") or os.path.join(ROOT, "build", "bin", "stockade")
 KEYS = {
     "status": str, "exit_code": (int, type(None)), "signal": (str, type(None)),
@@ -20,22 +23,6 @@ KEYS = {
     "compile_output": (str, type(None)), "cpu_ms": int, "wall_ms": int,
     "memory_peak_kb": int,
 }
-
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, name))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def run(args, env=None, stdin=None, timeout=60):
@@ -63,9 +50,7 @@ def cgroups_left(parent="stockade"):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("1..0 # SKIP cells need root (cgroups, namespaces, uid maps)")
-        return 0
+    tap.need_root("cells need root (cgroups, namespaces, uid maps)")
     if not os.access(BIN, os.X_OK):
         print("1..0 # SKIP %s is not built" % BIN)
         return 0
@@ -213,10 +198,8 @@ def main():
            "rlimits: no real-time or raised priority, 8 MiB locked memory, whatever the supervisor had",
            lim)
     else:
-        n_skip = n + 1
-        globals()["n"] = n_skip
-        print("ok %d # SKIP raising the supervisor's limits needs CAP_SYS_RESOURCE, which this host's "
-              "root lacks" % n_skip)
+        skip(None, "raising the supervisor's limits needs CAP_SYS_RESOURCE, which this host's "
+             "root lacks")
     lim = ulimits(lambda: resource.setrlimit(resource.RLIMIT_MEMLOCK, (64 << 10, 64 << 10)))
     ok(isinstance(lim, list) and lim[-1] == "max locked memory           (kbytes, -l) 64",
        "rlimits: a smaller limit of the supervisor is kept, and the cell still starts", lim)
@@ -335,8 +318,8 @@ def main():
         except OSError:
             pass
 
-    print("1..%d" % n)
-    return 1 if failed else 0
+    tap.plan()
+    return tap.exit_code()
 
 
 if __name__ == "__main__":

@@ -19,37 +19,13 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok, free_port  # noqa: E402
 BIN = os.environ.get("STOCKADE_BIN") or os.path.join(ROOT, "build", "bin", "stockade")
 STACK = os.path.join(ROOT, "build", "stack.sh")
 
-n = 0
-failed = 0
-
-
-def ok(cond, name, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, name))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[:30]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-if os.geteuid() != 0:
-    print("1..0 # SKIP the keeper creates cgroups and namespaces: needs root")
-    sys.exit(0)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+tap.need_root("the keeper creates cgroups and namespaces: needs root")
 
 
 RUN = tempfile.mkdtemp(prefix="stockade-pool-test.")
@@ -172,7 +148,7 @@ try:
     p = stack("start")
     if not ok(p.returncode == 0, "build/stack.sh start: memcached and the keeper, pool filled",
               p.stdout + p.stderr):
-        print("1..%d" % n)
+        tap.plan()
         sys.exit(1)
     pl = pool()
     ok(pl.get("runtimes", {}).get("python", {}).get("warm") == 2 and
@@ -525,10 +501,10 @@ finally:
 
 ok(wait_for(lambda: not sandbox_procs() and cell_groups() == [], 10),
    "build/stack.sh stop leaves nothing behind", (sandbox_procs(), cell_groups()))
-print("1..%d" % n)
-if failed:
+tap.plan()
+if tap.failed:
     print("# logs kept in %s" % RUN)
 else:
     import shutil
     shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(1 if failed else 0)
+sys.exit(tap.exit_code())

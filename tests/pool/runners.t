@@ -23,6 +23,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import tap  # noqa: E402  (tests/lib/tap.py)
+from tap import ok  # noqa: E402
+tap.DIAG_LINES = 20  # this script's own cap on a failure's diagnostics
 RUNNERS = os.path.join(ROOT, "sandbox", "runners")
 
 
@@ -162,20 +166,6 @@ class Runner:
         for fd in (self.rep, self.out, self.err):
             os.close(fd)
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-# --- TAP -------------------------------------------------------------------------
-results = []
-
-
-def ok(cond, name, detail=None):
-    results.append(bool(cond))
-    print("%s %d - %s" % ("ok" if cond else "not ok", len(results), name))
-    if not cond and detail is not None:
-        for line in str(detail).splitlines()[:20]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def reply_ok(rep, **want):
@@ -519,8 +509,8 @@ def main():
     langs = sys.argv[1:] or ["python", "node", "bash"]
     for lang in langs:
         {"python": test_python, "node": test_node, "bash": test_bash}[lang]()
-    print("1..%d" % len(results))
-    sys.exit(0 if all(results) else 1)
+    tap.plan()
+    sys.exit(tap.exit_code())
 
 
 if __name__ == "__main__":
