@@ -293,7 +293,7 @@ static void execute(struct az *a)
 	r->audit.timeout_ms = timeout_ms;
 	r->audit.memory_limit_kb = (int64_t)(a->rt->lim.memory / 1024);
 
-	if (fcgi_quota_execution(r, a->x->dir, a->t) < 0)
+	if (fcgi_quota_execution(r, a->x->dir, a->x->conf, a->t) < 0)
 		goto out;
 
 	fcgi_uuid(id);

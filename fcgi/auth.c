@@ -2,6 +2,7 @@
  * auth.c - keys to tenants, and the per-tenant quotas (see auth.h).
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -50,15 +51,63 @@ const struct conf_tenant *fcgi_auth(struct fcgi_req *r, const struct conf *c,
 	return t;
 }
 
-int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct conf_tenant *t)
+/*
+ * The per-minute count, kept per worker and added to memcached in batches. A worker
+ * admits an execution without asking memcached while the tenant is well under its
+ * quota (the last total it saw, plus what it has admitted since, stays under 90%),
+ * and adds its batch when the batch reaches 0.5% of the quota or is 100 ms old. So
+ * every worker and host together can overshoot by their unsent batches: about 0.5%
+ * of the quota per worker. Near the quota, or with a quota under 200 a minute, every
+ * execution is counted in memcached before it runs, exactly as without batching.
+ * Saves a memcached round trip (two wake-ups, ~30% of the throughput at 8
+ * connections) on nearly every execution of a busy tenant.
+ */
+#define BATCH_AGE_NS 100000000ULL
+
+struct rate {
+	long long window;		/* the minute the fields below count */
+	uint64_t seen;			/* the total memcached last answered */
+	uint64_t pending;		/* admitted here, not yet added */
+	unsigned long long flushed_ns;
+};
+
+static struct rate rates[CONF_MAX_TENANTS];
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct conf *c,
+			 const struct conf_tenant *t)
 {
 	time_t now = time(NULL);
+	long long minute = (long long)(now / 60);
+	struct rate *q = &rates[(size_t)(t - c->tenants) % CONF_MAX_TENANTS];
+	uint64_t batch = t->per_minute / 200, n = 0;
+	unsigned long long mono = mono_ns();
 	char window[24];
-	uint64_t n = 0;
 
-	snprintf(window, sizeof(window), "%lld", (long long)(now / 60));
-	if (pool_dir_rate(d, t->name, window, 120, &n) != POOL_DIR_OK)
+	if (q->window != minute) {
+		/* a new minute: what was pending counted toward the old one, and is gone */
+		memset(q, 0, sizeof(*q));
+		q->window = minute;
+		q->flushed_ns = mono;
+	}
+	if (batch > 1 && q->pending + 1 < batch && mono - q->flushed_ns < BATCH_AGE_NS &&
+	    (q->seen + q->pending + 1) * 10 < (uint64_t)t->per_minute * 9) {
+		q->pending++;
+		return 0;
+	}
+	snprintf(window, sizeof(window), "%lld", minute);
+	if (pool_dir_rate(d, t->name, window, q->pending + 1, 120, &n) != POOL_DIR_OK)
 		return 0;	/* memcached down: not enforced (auth.h) */
+	q->seen = n;
+	q->pending = 0;
+	q->flushed_ns = mono;
 	if (n > t->per_minute) {
 		fcgi_reply_error(r, 429, "QuotaExceeded", (int)(60 - now % 60),
 				 "tenant %s may run %u executions a minute", t->name,

@@ -6,7 +6,8 @@
  * conf/stockade.xml, so the file never holds a usable key. Quotas are per tenant and
  * live in memcached, shared by every worker and host:
  *   - executions per minute: one counter per tenant and clock minute
- *     (stockade:r:<tenant>:<minute>), incremented by each execution;
+ *     (stockade:r:<tenant>:<minute>), incremented by each execution (in batches of up
+ *     to 0.5% of the quota per worker while the tenant is under 90% of it);
  *   - concurrent sessions: every keeper request carries the tenant's max-sessions, and
  *     the keeper checks its stockade:t:<tenant>:active counter before it binds a new
  *     session (only then: a request to a bound session costs no extra read).
@@ -32,8 +33,10 @@ const struct conf_tenant *fcgi_auth(struct fcgi_req *r, const struct conf *c,
 				    const struct conf_key **key);
 
 /* Counts an execution against the tenant's per-minute quota: 0, or -1 after answering
- * 429 with Retry-After (the seconds to the next minute). */
-int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct conf_tenant *t);
+ * 429 with Retry-After (the seconds to the next minute). Counts are sent to memcached in
+ * small batches while the tenant is far from its quota (see auth.c). */
+int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct conf *c,
+			 const struct conf_tenant *t);
 
 /* SHA-256 of p as 64 lowercase hex digits and a NUL. */
 void fcgi_sha256_hex(const void *p, size_t n, char out[65]);

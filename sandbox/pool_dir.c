@@ -680,7 +680,7 @@ enum pool_dir_rc pool_dir_counter(struct pool_dir *d, const char *tenant, const 
 }
 
 enum pool_dir_rc pool_dir_rate(struct pool_dir *d, const char *tenant, const char *window,
-			       unsigned ttl_s, uint64_t *value)
+			       uint64_t by, unsigned ttl_s, uint64_t *value)
 {
 	char key[KEY_MAX + 1];
 	const char *why;
@@ -696,7 +696,7 @@ enum pool_dir_rc pool_dir_rate(struct pool_dir *d, const char *tenant, const cha
 		return refuse(d, BAD_TTL);
 	pthread_mutex_lock(&d->lock);
 	do
-		rc = memcached_increment_with_initial(d->mc, key, klen, 1, 1, (time_t)ttl_s, &v);
+		rc = memcached_increment_with_initial(d->mc, key, klen, by, by, (time_t)ttl_s, &v);
 	while (retry(rc, &tries));
 	if (rc == MEMCACHED_SUCCESS) {
 		ret = POOL_DIR_OK;

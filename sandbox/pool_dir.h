@@ -102,10 +102,10 @@ enum pool_dir_rc pool_dir_count(struct pool_dir *d, const char *tenant, const ch
 enum pool_dir_rc pool_dir_counter(struct pool_dir *d, const char *tenant, const char *counter,
 				  uint64_t *value);
 
-/* Counts one event in the tenant's rate window `window` (stockade:r:<tenant>:<window>),
- * creating it at 1 with expiry ttl_s; *value gets the new count. */
+/* Counts `by` events in the tenant's rate window `window` (stockade:r:<tenant>:<window>),
+ * creating it at `by` with expiry ttl_s; *value gets the new count. */
 enum pool_dir_rc pool_dir_rate(struct pool_dir *d, const char *tenant, const char *window,
-			       unsigned ttl_s, uint64_t *value);
+			       uint64_t by, unsigned ttl_s, uint64_t *value);
 
 /* set / get stockade:x:<tenant>:<name>: an opaque value of at most POOL_DIR_VALUE_MAX
  * bytes. get returns a malloc'd copy (NUL-terminated) in *value. */
