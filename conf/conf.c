@@ -603,6 +603,7 @@ static const struct conf_attr tenant_attrs[] = {
 	{ "name",                  NULL,      0, 0, 0 },
 	{ "max-sessions",          set_count, T(max_sessions), 1, 10000 },
 	{ "executions-per-minute", set_count, T(per_minute), 1, 1000000 },
+	{ "max-requests",          set_count, T(max_requests), 1, 64 },
 	{ "pools",                 NULL,      0, 0, 0 },
 	{ "max-timeout",           set_ms,    T(max_timeout_ms), 1, 86400 * 1000 },
 	{ NULL, NULL, 0, 0, 0 },
@@ -1071,7 +1072,7 @@ static void conf_defaults(struct conf *c)
 	snprintf(c->fcgi.owner, sizeof(c->fcgi.owner), "%s", "stockade");
 	snprintf(c->fcgi.group, sizeof(c->fcgi.group), "%s", "www-data");
 	snprintf(c->fcgi.user, sizeof(c->fcgi.user), "%s", "stockade");
-	c->fcgi.workers = 4;
+	c->fcgi.workers = 16;
 	/* An upload of max-upload plus its multipart framing. */
 	c->fcgi.max_body = 129 * MiB;
 	c->fcgi.max_request = 8 * MiB;

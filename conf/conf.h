@@ -49,6 +49,8 @@ struct conf_tenant {
 	char name[65];			/* [A-Za-z0-9_-]{1,64}, unique */
 	unsigned max_sessions;		/* live sessions at once (16) */
 	unsigned per_minute;		/* executions per minute (600) */
+	unsigned max_requests;		/* requests in this host's stockade-fcgi at once
+					 * (0, the default: half its workers) */
 	unsigned pools;			/* bit i set: runtime c->rt[i] allowed
 					 * (default: every runtime) */
 	uint64_t max_timeout_ms;	/* the most one execution may ask for (300 s) */
@@ -66,7 +68,7 @@ struct conf_fcgi {
 	mode_t mode;			/* of the socket (0660) */
 	char owner[64], group[64];	/* of the socket: stockade, www-data */
 	char user[64];			/* the workers run as (stockade) */
-	unsigned workers;		/* worker processes (4; 1..64) */
+	unsigned workers;		/* worker processes (16; 1..64) */
 	uint64_t max_body;		/* largest request body (129M); nginx's
 					 * client_max_body_size must match */
 	uint64_t max_request;		/* largest JSON or XML body (8M) */

@@ -22,6 +22,9 @@
 struct api_ctx {
 	const struct conf *conf;
 	struct pool_dir *dir;		/* memcached: quotas, execution results */
+	unsigned worker;		/* this worker's index (the worker share) */
+	unsigned share;			/* the most workers one tenant may hold when its
+					 * <tenant max-requests> does not say (half) */
 };
 
 /* Answers r. */

@@ -769,6 +769,16 @@ void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest
 	r->audit.api = a.gen2 ? "azure-2024-10-02" : "azure-2024-02-02";
 	if (!(a.t = fcgi_auth(r, x->conf, &key)))
 		return;
+	{
+		unsigned share = a.t->max_requests ? a.t->max_requests : x->share;
+
+		if (!fcgi_share_claim(x->worker, (unsigned)(a.t - x->conf->tenants), share)) {
+			fcgi_reply_error(r, 429, "TooManyRequests", 1,
+					 "tenant %s already has %u requests running here, its "
+					 "share of the workers", a.t->name, share);
+			return;
+		}
+	}
 	if (!conf_tenant_allows(x->conf, a.t, a.rt->name)) {
 		fcgi_reply_error(r, 403, "Forbidden", 0, "tenant %s may not use pool %s", a.t->name,
 				 a.rt->name);

@@ -99,6 +99,8 @@ static void on_child(int sig)
 
 static char hostname[64];
 
+static unsigned worker_index;
+
 static void finish(struct fcgi_req *r)
 {
 	r->audit.duration_us = (int64_t)((sbx_now_ns() - r->t0_ns) / 1000);
@@ -109,12 +111,13 @@ static void finish(struct fcgi_req *r)
 		fcgi_metrics_error(r->audit.error_code);
 	if (audit_write(&r->audit) < 0)
 		fcgi_metrics_audit_failure();
+	fcgi_share_release(worker_index);
 }
 
 __attribute__((noreturn))
-static void worker_main(int listen_fd)
+static void worker_main(int listen_fd, unsigned index, unsigned nworkers)
 {
-	struct api_ctx x = { .conf = &conf };
+	struct api_ctx x = { .conf = &conf, .worker = index, .share = (nworkers + 1) / 2 };
 	FCGX_Request fx;
 	const char *why = NULL;
 	int rc;
@@ -127,6 +130,7 @@ static void worker_main(int listen_fd)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
 		_exit(0);
+	worker_index = index;
 
 	x.dir = pool_dir_new(conf.memcached, (unsigned)conf.memcached_timeout_ms, conf.host,
 			     "fcgi", &why);
@@ -154,12 +158,12 @@ static void worker_main(int listen_fd)
 
 /* ---- the master ------------------------------------------------------------------------ */
 
-static pid_t spawn(int listen_fd)
+static pid_t spawn(int listen_fd, unsigned index, unsigned nworkers)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker_main(listen_fd);
+		worker_main(listen_fd, index, nworkers);
 	return pid;
 }
 
@@ -281,7 +285,7 @@ int main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN);
 
 	for (unsigned i = 0; i < nworkers; i++)
-		if ((workers[i] = spawn(listen_fd)) < 0)
+		if ((workers[i] = spawn(listen_fd, i, nworkers)) < 0)
 			die("fork: %s", strerror(errno));
 	say("listening on %s with %u workers as %s; keeper %s; memcached %s; audit %s",
 	    conf.fcgi.socket, nworkers, geteuid() ? conf.fcgi.user : "root", conf.socket,
@@ -310,11 +314,12 @@ int main(int argc, char **argv)
 					say("worker %d exited %d; starting another", (int)pid,
 					    WEXITSTATUS(st));
 				workers[i] = -1;
+				fcgi_share_reset(i);	/* what it held, it holds no more */
 				if (!stopping) {
 					fcgi_metrics_worker_restart();
 					/* a worker that cannot start (memcached config) would spin */
 					usleep(100000);
-					workers[i] = spawn(listen_fd);
+					workers[i] = spawn(listen_fd, i, nworkers);
 				}
 			}
 		}

@@ -25,7 +25,7 @@ static const char *const codes[] = {
 	"Forbidden", "PoolNotFound", "NotFound", "SessionNotFound", "FileNotFound",
 	"ExecutionNotFound", "MethodNotAllowed", "SessionBusy", "SessionRuntimeMismatch",
 	"SessionEnded", "RequestTooLarge", "FileTooLarge", "QuotaExceeded", "SessionQuotaExceeded",
-	"PoolExhausted", "PoolUnavailable", "KeeperUnavailable", "SessionOnAnotherHost", "DirectoryUnavailable",
+	"TooManyRequests", "PoolExhausted", "PoolUnavailable", "KeeperUnavailable", "SessionOnAnotherHost", "DirectoryUnavailable",
 	"InternalError", "other",
 };
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
@@ -45,6 +45,9 @@ struct shared {
 	uint64_t errors[NCODES];
 	uint64_t audit_failures;
 	uint64_t worker_restarts;
+	uint64_t share_refusals;
+	int64_t tenant_held[CONF_MAX_TENANTS];	/* workers each tenant holds now */
+	uint32_t worker_tenant[64];		/* 1 + the tenant a worker holds, or 0 */
 };
 
 static struct shared *M;
@@ -108,6 +111,38 @@ void fcgi_metrics_error(const char *code)
 		if (code && !strcmp(code, codes[i]))
 			break;
 	add(&M->errors[i], 1);
+}
+
+bool fcgi_share_claim(unsigned worker, unsigned t, unsigned limit)
+{
+	if (!M || worker >= 64 || t >= CONF_MAX_TENANTS)
+		return true;
+	/* marked before counted: a worker that dies in between is uncounted by
+	 * fcgi_share_reset at worst once too often, which the clamp below absorbs */
+	__atomic_store_n(&M->worker_tenant[worker], t + 1, __ATOMIC_SEQ_CST);
+	if (__atomic_add_fetch(&M->tenant_held[t], 1, __ATOMIC_SEQ_CST) > (int64_t)limit) {
+		__atomic_sub_fetch(&M->tenant_held[t], 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&M->worker_tenant[worker], 0, __ATOMIC_SEQ_CST);
+		add(&M->share_refusals, 1);
+		return false;
+	}
+	return true;
+}
+
+void fcgi_share_release(unsigned worker)
+{
+	uint32_t t;
+
+	if (!M || worker >= 64)
+		return;
+	t = __atomic_exchange_n(&M->worker_tenant[worker], 0, __ATOMIC_SEQ_CST);
+	if (t && __atomic_sub_fetch(&M->tenant_held[t - 1], 1, __ATOMIC_SEQ_CST) < 0)
+		__atomic_store_n(&M->tenant_held[t - 1], 0, __ATOMIC_SEQ_CST);
+}
+
+void fcgi_share_reset(unsigned worker)
+{
+	fcgi_share_release(worker);
 }
 
 void fcgi_metrics_audit_failure(void)
@@ -217,6 +252,9 @@ char *fcgi_metrics_render(json_t *pool, size_t *len)
 	put(&o, "# HELP stockade_audit_failures_total Audit records that could not be written.\n"
 		"# TYPE stockade_audit_failures_total counter\nstockade_audit_failures_total %llu\n",
 	    (unsigned long long)get(&M->audit_failures));
+	put(&o, "# HELP stockade_share_refusals_total Requests refused because their tenant "
+		"held its share of the workers.\n# TYPE stockade_share_refusals_total counter\n"
+		"stockade_share_refusals_total %llu\n", (unsigned long long)get(&M->share_refusals));
 	put(&o, "# HELP stockade_worker_restarts_total FastCGI workers restarted after dying.\n"
 		"# TYPE stockade_worker_restarts_total counter\nstockade_worker_restarts_total %llu\n",
 	    (unsigned long long)get(&M->worker_restarts));

@@ -10,6 +10,7 @@
 #ifndef FCGI_METRICS_H
 #define FCGI_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,19 @@ void fcgi_metrics_execution(int pool, const char *status, uint64_t latency_us);
 void fcgi_metrics_request(int http_status);
 /* One error answer, by its stable code ("QuotaExceeded", ...). */
 void fcgi_metrics_error(const char *code);
+/*
+ * The worker share: a tenant may hold at most `limit` workers at once (each worker
+ * serves one request at a time, and an execution holds its worker for as long as it
+ * runs), so one tenant's long executions cannot take every worker from the others.
+ * fcgi_share_claim counts the calling worker (index `worker`) for tenant `t` (its
+ * index in the config): true, or false when the tenant already holds `limit`.
+ * fcgi_share_release undoes it at the end of the request; the master calls
+ * fcgi_share_reset for a worker that died, so its claim is not lost.
+ */
+bool fcgi_share_claim(unsigned worker, unsigned t, unsigned limit);
+void fcgi_share_release(unsigned worker);
+void fcgi_share_reset(unsigned worker);
+
 /* Audit records that could not be written; workers restarted. */
 void fcgi_metrics_audit_failure(void);
 void fcgi_metrics_worker_restart(void);

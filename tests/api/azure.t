@@ -60,7 +60,7 @@ RUN = tempfile.mkdtemp(prefix="stockade-azure-test.")
 HTTP_PORT = free_port()
 MC_PORT = free_port()
 KEY = {t: "sk-%s-%s" % (t, secrets.token_hex(16))
-       for t in ("acme", "other", "shellonly", "bulk")}
+       for t in ("acme", "other", "shellonly", "bulk", "slow")}
 CONF = os.path.join(RUN, "src.xml")
 with open(CONF, "w") as f:
     f.write("""<?xml version="1.0"?>
@@ -72,11 +72,11 @@ with open(CONF, "w") as f:
            max-timeout="60" grace="1">
     <limits memory="256M" pids="64" cpus="1" disk="32M" inodes="1024" output="64K"/>
   </runtime>
-  <runtime name="bash" ready="1" max-sessions="4" cooldown="60" timeout="10"
+  <runtime name="bash" ready="1" max-sessions="10" cooldown="60" timeout="10"
            max-timeout="60" grace="1">
     <limits memory="128M" pids="64" cpus="1" disk="32M" output="64K"/>
   </runtime>
-  <fcgi workers="4" max-body="2M" max-request="1M" max-code="64K" max-upload="1M"
+  <fcgi workers="16" max-body="2M" max-request="1M" max-code="64K" max-upload="1M"
         max-depth="64"/>
   <tenant name="acme" max-sessions="3" executions-per-minute="20" pools="python bash">
     <key id="acme-1" sha256="%s"/>
@@ -90,8 +90,12 @@ with open(CONF, "w") as f:
   <tenant name="bulk" max-sessions="8" executions-per-minute="1000" pools="bash">
     <key id="bulk-1" sha256="%s"/>
   </tenant>
+  <tenant name="slow" max-sessions="4" max-requests="2" pools="bash">
+    <key id="slow-1" sha256="%s"/>
+  </tenant>
 </stockade>
-""" % (sha(KEY["acme"]), sha(KEY["other"]), sha(KEY["shellonly"]), sha(KEY["bulk"])))
+""" % (sha(KEY["acme"]), sha(KEY["other"]), sha(KEY["shellonly"]), sha(KEY["bulk"]),
+       sha(KEY["slow"])))
 ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF, STOCKADE_BIN_DIR=BIN_DIR,
            PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT),
            STOCKADE_READY_TIMEOUT=os.environ.get("STOCKADE_READY_TIMEOUT", "120"))
@@ -903,11 +907,39 @@ try:
         delete_session("q%d-%s" % (i, tag), key=KEY["acme"])
     delete_session(shared, key=KEY["acme"])
 
+    # ==== the worker share: one tenant's long executions leave workers for others =====
+    # slow may hold 2 workers (max-requests); two 3-second executions hold both
+    def sleeper(i):
+        return jpost(q(SH + "/executions", V2, "slow-%d-%s" % (i, tag)),
+                     {"shellCommand": "sleep 3; echo done"}, key=KEY["slow"])
+
+    with concurrent.futures.ThreadPoolExecutor(2) as tp:
+        sleepers = [tp.submit(sleeper, i) for i in range(2)]
+        time.sleep(1.0)
+        third = jpost(q(SH + "/executions", V2, "slow-2-" + tag), {"shellCommand": "true"},
+                      key=KEY["slow"])
+        other_r = ex2("share-" + tag, "'served'", key=KEY["other"])
+        done = [f.result() for f in sleepers]
+    ok(is_error(third, 429, "TooManyRequests") and int(third.h("retry-after") or 0) > 0,
+       "a tenant holding its 2 workers (max-requests): its third request gets 429 "
+       "TooManyRequests with Retry-After", third)
+    ok(other_r.status == 200 and
+       (other_r.json or {}).get("result", {}).get("executionResult") == "served",
+       "meanwhile another tenant is served", other_r)
+    ok(all(x.status == 200 and (x.json or {}).get("status") == "0" for x in done),
+       "the two long executions finish normally", [(x.status, x.json) for x in done])
+    r = jpost(q(SH + "/executions", V2, "slow-2-" + tag), {"shellCommand": "true"},
+              key=KEY["slow"])
+    ok(r.status == 200, "once they are done, the tenant is served again", r)
+    for i in range(3):
+        delete_session("slow-%d-%s" % (i, tag), key=KEY["slow"])
+    delete_session("share-" + tag, key=KEY["other"])
+
     # ==== a quota large enough that workers count in batches (fcgi/auth.c) =============
     # 1000 a minute: each worker may admit up to 4 executions before it tells memcached,
     # until the tenant is at 90%; past that every execution is counted first. So from
-    # 4 clients spread over the 4 workers, at least 1000 and at most 1000 + 3 workers'
-    # unsent batches (12) are served within one minute.
+    # 4 clients, at least 1000 and at most 1000 + the other workers' unsent batches
+    # (15 workers x 4) are served within one minute.
     if time.time() % 60 > 40:  # a minute boundary mid-way would reset the count
         time.sleep(61 - time.time() % 60)
     window0 = int(time.time() // 60)
@@ -926,7 +958,7 @@ try:
         list(pool.map(bulk, range(4)))
     total = sum(served)
     if int(time.time() // 60) == window0:
-        ok(1000 <= total <= 1012,
+        ok(1000 <= total <= 1060,
            "batched counting: %d executions served of a 1000-a-minute quota" % total)
     else:
         skip("batched counting", "a minute boundary passed mid-way; the count restarted")

@@ -19,7 +19,7 @@
 #include "tap.h"
 
 #define MiB (1024ULL * 1024)
-#define PLAN 182
+#define PLAN 183
 
 static char err[1024];
 
@@ -110,7 +110,7 @@ static bool fcgi_defaults(const struct conf_fcgi *f)
 {
 	return !strcmp(f->socket, "/run/stockade/fcgi.sock") && f->mode == 0660 &&
 	       !strcmp(f->owner, "stockade") && !strcmp(f->group, "www-data") &&
-	       !strcmp(f->user, "stockade") && f->workers == 4 && f->max_body == 129 * MiB &&
+	       !strcmp(f->user, "stockade") && f->workers == 16 && f->max_body == 129 * MiB &&
 	       f->max_request == 8 * MiB && f->max_code == 1 * MiB &&
 	       f->max_upload == 128 * MiB && f->max_depth == 64;
 }
@@ -191,7 +191,7 @@ static void defaults(void)
 	   c->max_upload == 128 * MiB,
 	   "keeper defaults: memcached, 0.2 s, 256 connections, 10 s, 128M");
 	ok(fcgi_defaults(&c->fcgi), "fcgi defaults: socket, 0660, stockade:www-data, "
-	   "user stockade, 4 workers, 129M, 8M, 1M, 128M, depth 64");
+	   "user stockade, 16 workers, 129M, 8M, 1M, 128M, depth 64");
 	ok(!strcmp(c->audit_spool, "/var/lib/stockade/audit") && c->ntenants == 0,
 	   "audit spool default, no tenants");
 	rt = conf_runtime(c, "node");
@@ -487,7 +487,7 @@ static void tenants(void)
 		"  <tenant name='Bee_2-x'>\n"
 		"    <key id='b' sha256='" HB "'/>\n"
 		"  </tenant>\n"
-		"  <tenant name='py' pools='python' max-sessions='1'\n"
+		"  <tenant name='py' pools='python' max-sessions='1' max-requests='3'\n"
 		"          executions-per-minute='1' max-timeout='86400'>\n"
 		"    <key id='p' sha256='" HC "'/>\n"
 		"  </tenant>\n"
@@ -519,6 +519,8 @@ static void tenants(void)
 	   "tenant defaults: 16 sessions, 600 a minute, 300 s, every runtime");
 	ok(p->pools == 1 && p->max_sessions == 1 && p->per_minute == 1 &&
 	   p->max_timeout_ms == 86400000ULL, "py: python only, 1, 1, a day");
+	ok(p->max_requests == 3 && a->max_requests == 0 && b->max_requests == 0,
+	   "max-requests: 3 when given, 0 (half the workers) when not");
 
 	ok(conf_tenant_allows(c, a, "python") && conf_tenant_allows(c, a, "node") &&
 	   !conf_tenant_allows(c, a, "bash"), "acme may use python and node, not bash");
