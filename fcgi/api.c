@@ -109,7 +109,8 @@ int api_get_int(json_t *o, const char *key, int64_t *v)
 		*v = json_integer_value(j);
 		return 1;
 	}
-	if (json_is_real(j) && json_real_value(j) == (double)(long long)json_real_value(j)) {
+	if (json_is_real(j) && json_real_value(j) > -9e15 && json_real_value(j) < 9e15 &&
+	    json_real_value(j) == (double)(long long)json_real_value(j)) {
 		*v = (long long)json_real_value(j);
 		return 1;
 	}

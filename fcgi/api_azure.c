@@ -148,11 +148,11 @@ static json_t *gen1_result(json_t *res, json_t *session, int64_t timeout_ms,
 	const char *st = api_get_str(res, "status");
 	bool ok = st && !strcmp(st, "ok");
 
-	return json_pack("{s:s, s:{s:s, s:s, s:s, s:o, s:o, s:O, s:o}}", "$id", "1", "properties",
+	return json_pack("{s:s, s:{s:s, s:s, s:s, s:o, s:o, s:o, s:o}}", "$id", "1", "properties",
 			 "$id", "2", "status", ok ? "Success" : "Failure", "stdout",
 			 api_get_str(res, "stdout") ?: "", "stderr", stderr_text(res), "result",
 			 result_value(res), "executionTimeInMilliseconds",
-			 json_object_get(res, "wall_ms") ?: json_integer(0), "stockade",
+			 json_incref(json_object_get(res, "wall_ms")) ?: json_integer(0), "stockade",
 			 stockade_part(res, session, timeout_ms, rt));
 }
 
@@ -174,12 +174,12 @@ static json_t *gen2_result(struct az *a, const char *id, bool async, json_t *res
 		snprintf(status, sizeof(status), "%s",
 			 st && !strcmp(st, "ok") ? "Succeeded" : "Failed");
 	}
-	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:o, s:o, s:O}, s:o}", "id", id, "identifier",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:o, s:o, s:o}, s:o}", "id", id, "identifier",
 		      a->ident, "executionType", async ? "Asynchronous" : "Synchronous", "status",
 		      status, "result", "stdout", api_get_str(res, "stdout") ?: "", "stderr",
 		      stderr_text(res), "executionResult", result_value(res),
 		      "executionTimeInMilliseconds",
-		      json_object_get(res, "wall_ms") ?: json_integer(0), "stockade",
+		      json_incref(json_object_get(res, "wall_ms")) ?: json_integer(0), "stockade",
 		      stockade_part(res, session, timeout_ms, a->rt));
 	if (a->shell)
 		json_object_set(json_object_get(o, "result"), "exitCode",
@@ -188,15 +188,47 @@ static json_t *gen2_result(struct az *a, const char *id, bool async, json_t *res
 }
 
 /* Keeps an execution's object for GET executions/{id}. */
-static void keep_execution(struct az *a, const char *id, json_t *o)
+/*
+ * Keeps an execution's object for GET executions/{id}, for ttl_s. An object over what
+ * memcached keeps (POOL_DIR_VALUE_MAX) is kept without its output and value, saying
+ * so, rather than not at all (a poller would otherwise see "Running" until it
+ * expired). Returns 0, or -1 when memcached did not take it.
+ */
+static int keep_execution(struct az *a, const char *id, json_t *o, unsigned ttl_s)
 {
 	char name[64], *text = json_dumps(o, JSON_COMPACT);
+	enum pool_dir_rc rc = POOL_DIR_DOWN;
 
 	if (!text)
-		return;
+		return -1;
 	snprintf(name, sizeof(name), "exec:%s", id);
-	pool_dir_put(a->x->dir, a->t->name, name, text, strlen(text), RESULT_TTL_S);
+	if (strlen(text) > POOL_DIR_VALUE_MAX) {
+		json_t *small = json_deep_copy(o), *res = json_object_get(small, "result"),
+		       *st = json_object_get(small, "stockade");
+
+		free(text);
+		if (json_is_object(res)) {
+			json_object_set_new(res, "stdout", json_string(""));
+			json_object_set_new(res, "stderr", json_string(""));
+			json_object_set_new(res, "executionResult", json_null());
+		}
+		if (json_is_object(st)) {
+			json_object_del(st, "exception");
+			json_object_set_new(st, "result_omitted", json_true());
+			json_object_set_new(st, "message",
+					    json_string("the result was larger than the 1 MB kept "
+							"for polling; run it synchronously to get "
+							"it whole"));
+		}
+		text = json_dumps(small, JSON_COMPACT);
+		json_decref(small);
+		if (!text)
+			return -1;
+	}
+	if (strlen(text) <= POOL_DIR_VALUE_MAX)
+		rc = pool_dir_put(a->x->dir, a->t->name, name, text, strlen(text), ttl_s);
 	free(text);
+	return rc == POOL_DIR_OK ? 0 : -1;
 }
 
 /* Fills the audit record from a keeper result. */
@@ -281,7 +313,7 @@ static void execute(struct az *a)
 		uint64_t most = a->rt->max_timeout_ms < a->t->max_timeout_ms ? a->rt->max_timeout_ms
 									       : a->t->max_timeout_ms;
 
-		if (timeout_s < 1 || (uint64_t)timeout_s * 1000 > most) {
+		if (timeout_s < 1 || (uint64_t)timeout_s > most / 1000) {
 			fcgi_reply_error(r, 400, "InvalidTimeout", 0,
 					 "timeoutInSeconds must be 1 to %llu",
 					 (unsigned long long)(most / 1000));
@@ -313,7 +345,16 @@ static void execute(struct az *a)
 					    a->ident, "executionType", "Asynchronous", "status",
 					    "Running", "result");
 
-		keep_execution(a, id, running);
+		/* kept while it can run (then it expires: a worker that died mid-way
+		 * leaves no "Running" behind for an hour) */
+		if (keep_execution(a, id, running, (unsigned)(timeout_ms / 1000) + 120) < 0) {
+			json_decref(running);
+			json_decref(req);
+			fcgi_reply_error(r, 503, "DirectoryUnavailable", 5,
+					 "memcached, where asynchronous results are kept, does "
+					 "not answer; run it synchronously");
+			goto out;
+		}
 		fcgi_reply_json(r, 202, running);
 		fcgi_req_finish_early(r);
 	}
@@ -327,7 +368,7 @@ static void execute(struct az *a)
 					      r->audit.error_code ?: "InternalError", "message",
 					      r->audit.error_message ?: "the execution failed");
 
-			keep_execution(a, id, f);
+			keep_execution(a, id, f, RESULT_TTL_S);
 			json_decref(f);
 		}
 		goto out;
@@ -343,7 +384,7 @@ static void execute(struct az *a)
 	out = a->gen2 ? gen2_result(a, id, async, res, session, timeout_ms)
 		      : gen1_result(res, session, timeout_ms, a->rt);
 	if (a->gen2)
-		keep_execution(a, id, out);
+		keep_execution(a, id, out, RESULT_TTL_S);
 	fcgi_metrics_execution(a->rt_index, r->audit.status,
 			       (sbx_now_ns() - r->t0_ns) / 1000);
 	proto_msg_free(&m);
@@ -424,15 +465,15 @@ static json_t *file_json(struct az *a, json_t *f, int id_base)
 
 	api_iso_time(json_is_integer(mod) ? json_integer_value(mod) : (long long)time(NULL), when);
 	if (a->gen2)
-		return json_pack("{s:s, s:s, s:s, s:O, s:s}", "name", name, "type",
+		return json_pack("{s:s, s:s, s:s, s:o, s:s}", "name", name, "type",
 				 !strcmp(api_get_str(f, "type") ?: "file", "file") ? "file"
 				 : api_get_str(f, "type"),
 				 "contentType", content_type_of(name), "sizeInBytes",
-				 size ?: json_integer(0), "lastModifiedAt", when);
+				 json_incref(size) ?: json_integer(0), "lastModifiedAt", when);
 	for (int i = 0; i < 2; i++)
 		snprintf(idb[i], sizeof(idb[i]), "%d", id_base + i);
-	return json_pack("{s:s, s:{s:s, s:s, s:O, s:s}}", "$id", idb[0], "properties", "$id", idb[1],
-			 "filename", name, "size", size ?: json_integer(0), "lastModifiedTime",
+	return json_pack("{s:s, s:{s:s, s:s, s:o, s:s}}", "$id", idb[0], "properties", "$id", idb[1],
+			 "filename", name, "size", json_incref(size) ?: json_integer(0), "lastModifiedTime",
 			 when);
 }
 
@@ -618,10 +659,10 @@ static json_t *session_json(struct az *a, json_t *s)
 	api_iso_time(now - (json_is_integer(age) ? json_integer_value(age) : 0), created);
 	api_iso_time(now + (json_is_integer(exp) ? json_integer_value(exp) : 0), expires);
 	(void)a;
-	return json_pack("{s:s, s:s, s:s, s:s, s:O, s:b}", "identifier",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "identifier",
 			 api_get_str(s, "session") ?: "", "pool", api_get_str(s, "runtime") ?: "",
 			 "createdAt", created, "expiresAt", expires, "executions",
-			 json_object_get(s, "executions") ?: json_integer(0), "busy",
+			 json_incref(json_object_get(s, "executions")) ?: json_integer(0), "busy",
 			 json_is_true(json_object_get(s, "busy")));
 }
 

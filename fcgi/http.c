@@ -385,14 +385,18 @@ void fcgi_reply_raw(struct fcgi_req *r, int status, const char *ctype, const voi
 		int h = snprintf(head, sizeof(head), "Status: %d %s\r\nx-ms-request-id: %s\r\n",
 				 status, reason(status), r->audit.request_id);
 
+#define CLAMP() (h = h < (int)sizeof(head) ? h : (int)sizeof(head) - 1)
+		CLAMP();
 		if (ctype)
 			h += snprintf(head + h, sizeof(head) - (size_t)h, "Content-Type: %s\r\n",
 				      ctype);
+		CLAMP();
 		if (extra)
 			h += snprintf(head + h, sizeof(head) - (size_t)h, "%s", extra);
+		CLAMP();
 		h += snprintf(head + h, sizeof(head) - (size_t)h, "Content-Length: %zu\r\n\r\n", n);
-		if (h >= (int)sizeof(head))
-			h = (int)sizeof(head) - 1;
+		CLAMP();
+#undef CLAMP
 		FCGX_PutStr(head, h, r->fx->out);
 	}
 	if (n)
@@ -418,12 +422,14 @@ static void reply_json_extra(struct fcgi_req *r, int status, json_t *v, const ch
 			return;
 		}
 	}
-	text = json_dumps(v, JSON_COMPACT);
+	text = v ? json_dumps(v, JSON_COMPACT) : NULL;
 	json_decref(v);
 	if (!text) {
-		fcgi_reply_raw(r, 500, "application/json",
-			       "{\"error\":{\"code\":\"InternalError\",\"message\":\"out of memory\"}}",
-			       63, "x-ms-error-code: InternalError\r\n");
+		static const char oom[] =
+			"{\"error\":{\"code\":\"InternalError\",\"message\":\"out of memory\"}}";
+
+		fcgi_reply_raw(r, 500, "application/json", oom, sizeof(oom) - 1,
+			       "x-ms-error-code: InternalError\r\n");
 		return;
 	}
 	fcgi_reply_raw(r, status, "application/json; charset=utf-8", text, strlen(text), extra);
@@ -435,6 +441,40 @@ void fcgi_reply_json(struct fcgi_req *r, int status, json_t *v)
 	reply_json_extra(r, status, v, NULL);
 }
 
+/*
+ * Makes s valid UTF-8 in place: a byte that does not begin or continue a well-formed
+ * sequence becomes '?'. Messages quote what the client sent (a pool name, a content
+ * type, an XML parser's text cut mid-character), and JSON strings must be UTF-8.
+ */
+static void utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p, need, i;
+		unsigned long cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
+		     : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+		cp = c & (need == 1 ? 0x1f : need == 2 ? 0x0f : 0x07);
+		for (i = 1; need && i <= need; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				break;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if (!need || i <= need || (need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+			*p++ = '?';
+			continue;
+		}
+		p += need + 1;
+	}
+}
+
 void fcgi_reply_error(struct fcgi_req *r, int status, const char *code, int retry_after_s,
 		      const char *fmt, ...)
 {
@@ -442,15 +482,12 @@ void fcgi_reply_error(struct fcgi_req *r, int status, const char *code, int retr
 	va_list ap;
 	int n;
 
-	if (r->answered)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	n = snprintf(extra, sizeof(extra), "x-ms-error-code: %s\r\n", code);
-	if (retry_after_s > 0)
-		snprintf(extra + n, sizeof(extra) - (size_t)n, "Retry-After: %d\r\n", retry_after_s);
-	/* the audit record keeps its own copies: r->audit points at static storage */
+	utf8_clean(msg);
+	/* the audit record keeps its own copies (static: one request at a time), even of
+	 * an error that comes after the answer went out (an asynchronous execution's) */
 	{
 		static char acode[64], amsg[512];
 
@@ -459,6 +496,13 @@ void fcgi_reply_error(struct fcgi_req *r, int status, const char *code, int retr
 		r->audit.error_code = acode;
 		r->audit.error_message = amsg;
 	}
+	if (r->answered)
+		return;
+	n = snprintf(extra, sizeof(extra), "x-ms-error-code: %s\r\n", code);
+	if (n >= (int)sizeof(extra))
+		n = (int)sizeof(extra) - 1;
+	if (retry_after_s > 0)
+		snprintf(extra + n, sizeof(extra) - (size_t)n, "Retry-After: %d\r\n", retry_after_s);
 	reply_json_extra(r, status,
 			 json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg),
 			 extra);

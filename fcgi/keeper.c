@@ -6,6 +6,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "keeper.h"
@@ -49,6 +51,13 @@ int fcgi_keeper_call(unsigned type, json_t *req, const void *blob, size_t blob_l
 			kfd = -1;
 			*why = "cannot connect to the keeper";
 			return rc;
+		}
+		{
+			/* a keeper that stops reading (hung, stopped) fails a send instead of
+			 * holding the worker for good; reads have their own deadline */
+			struct timeval tv = { .tv_sec = 60 };
+
+			setsockopt(kfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		}
 	}
 	rc = proto_call(kfd, type, req, blob, blob_len, reply, timeout_ms, why);

@@ -55,7 +55,7 @@
 #define MAX_WORKERS 64
 
 static struct conf conf;
-static volatile sig_atomic_t stopping, child_died;
+static volatile sig_atomic_t stopping;
 static pid_t workers[MAX_WORKERS];
 
 __attribute__((noreturn, format(printf, 1, 2)))
@@ -83,16 +83,11 @@ static void say(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
+/* SIGCHLD's handler: never runs (the signal stays blocked and is taken by
+ * sigtimedwait), but a handler keeps the kernel from discarding it as ignored. */
 static void on_child(int sig)
 {
 	(void)sig;
-	child_died = 1;
 }
 
 /* ---- a worker -------------------------------------------------------------------------- */
@@ -126,6 +121,12 @@ static void worker_main(int listen_fd, unsigned index, unsigned nworkers)
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);	/* the master forked it blocked */
+	}
 	signal(SIGPIPE, SIG_IGN);	/* a client or the keeper gone mid-write: an error */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
@@ -231,6 +232,7 @@ int main(int argc, char **argv)
 	};
 	const char *path = "/etc/stockade/stockade.xml";
 	unsigned nworkers = 0;
+	sigset_t waitset, oldmask;
 	char err[512];
 	int opt, listen_fd;
 	struct sigaction sa = { 0 };
@@ -275,14 +277,21 @@ int main(int argc, char **argv)
 			die("cannot confine the workers (%s): %s", why, strerror(-rc));
 	}
 
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_child;
+	/*
+	 * The master waits for its signals synchronously (sigtimedwait) with them blocked,
+	 * so none can slip between a check and a wait; workers are forked with them
+	 * blocked and restore the default actions and the mask before anything else.
+	 */
+	sa.sa_handler = on_child;	/* SIGCHLD must not be ignored, or it is not queued */
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	sigemptyset(&waitset);
+	sigaddset(&waitset, SIGCHLD);
+	sigaddset(&waitset, SIGTERM);
+	sigaddset(&waitset, SIGINT);
+	sigprocmask(SIG_BLOCK, &waitset, &oldmask);
 
 	for (unsigned i = 0; i < nworkers; i++)
 		if ((workers[i] = spawn(listen_fd, i, nworkers)) < 0)
@@ -291,13 +300,11 @@ int main(int argc, char **argv)
 	    conf.fcgi.socket, nworkers, geteuid() ? conf.fcgi.user : "root", conf.socket,
 	    conf.memcached, conf.audit_spool);
 
-	while (!stopping) {
-		sigset_t none;
+	for (;;) {
+		struct timespec one_s = { 1, 0 };
+		bool missing = false;
+		int sig;
 
-		sigemptyset(&none);
-		if (!child_died)
-			sigsuspend(&none);
-		child_died = 0;
 		for (;;) {
 			int st;
 			pid_t pid = waitpid(-1, &st, WNOHANG);
@@ -315,14 +322,21 @@ int main(int argc, char **argv)
 					    WEXITSTATUS(st));
 				workers[i] = -1;
 				fcgi_share_reset(i);	/* what it held, it holds no more */
-				if (!stopping) {
-					fcgi_metrics_worker_restart();
-					/* a worker that cannot start (memcached config) would spin */
-					usleep(100000);
-					workers[i] = spawn(listen_fd, i, nworkers);
-				}
+				fcgi_metrics_worker_restart();
 			}
 		}
+		if (stopping)
+			break;
+		for (unsigned i = 0; i < nworkers; i++)
+			if (workers[i] < 0 && (workers[i] = spawn(listen_fd, i, nworkers)) < 0)
+				missing = true;	/* fork failed: tried again in a second */
+		/* a worker that exits at once (say, memcached misconfigured) is restarted at
+		 * most once a second: the wait below runs before the next reap */
+		sig = sigtimedwait(&waitset, NULL, missing ? &one_s : NULL);
+		if (sig == SIGTERM || sig == SIGINT)
+			stopping = 1;
+		else if (sig == SIGCHLD)
+			usleep(100000);	/* a crash loop costs 10 forks a second, not a core */
 	}
 	say("stopping");
 	for (unsigned i = 0; i < nworkers; i++)

@@ -136,8 +136,16 @@ void fcgi_share_release(unsigned worker)
 	if (!M || worker >= 64)
 		return;
 	t = __atomic_exchange_n(&M->worker_tenant[worker], 0, __ATOMIC_SEQ_CST);
-	if (t && __atomic_sub_fetch(&M->tenant_held[t - 1], 1, __ATOMIC_SEQ_CST) < 0)
-		__atomic_store_n(&M->tenant_held[t - 1], 0, __ATOMIC_SEQ_CST);
+	if (t) {
+		/* down by one, never below zero (see fcgi_share_claim), without losing a
+		 * concurrent claim's increment */
+		int64_t v = __atomic_load_n(&M->tenant_held[t - 1], __ATOMIC_SEQ_CST);
+
+		while (v > 0 && !__atomic_compare_exchange_n(&M->tenant_held[t - 1], &v, v - 1,
+							       false, __ATOMIC_SEQ_CST,
+							       __ATOMIC_SEQ_CST))
+			;
+	}
 }
 
 void fcgi_share_reset(unsigned worker)

@@ -246,14 +246,19 @@ static void destroy(struct sess *s)
 static void unpublish(struct sess *s, bool was_bound)
 {
 	struct pool_dir_entry e;
+	unsigned long n;
 
 	if (!was_bound)
 		return;
 	dir_entry(s, &e);
 	DIR_CALL(pool_dir_unbind(K.dir, s->tenant, s->ident, &e));
 	DIR_CALL(pool_dir_count(K.dir, s->tenant, "active", -1, NULL));
-	if (s->unsent)
-		DIR_CALL(pool_dir_count(K.dir, s->tenant, "executions", (int64_t)s->unsent, NULL));
+	pthread_mutex_lock(&K.lock);	/* a request's tail may be flushing them too */
+	n = s->unsent;
+	s->unsent = 0;
+	pthread_mutex_unlock(&K.lock);
+	if (n)
+		DIR_CALL(pool_dir_count(K.dir, s->tenant, "executions", (int64_t)n, NULL));
 }
 
 /*
@@ -802,7 +807,8 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 
 		pthread_mutex_lock(&K.lock);
 		s->last_used_ns = now_ns();
-		due = s->last_used_ns - s->touched_ns >= touch_every_ns(s->rt);
+		/* an ended session's binding is gone (unpublish sent its count) */
+		due = s->state == S_BOUND && s->last_used_ns - s->touched_ns >= touch_every_ns(s->rt);
 		if (due) {
 			s->touched_ns = s->last_used_ns;
 			n = s->unsent;

@@ -479,6 +479,27 @@ try:
     r = call("GET", q(PY + "/executions/" + sync_id, V2, g1))
     ok(is_error(r, 404, "ExecutionNotFound"),
        "gen2: an execution id under another identifier is 404", r)
+    # an asynchronous execution that fails after its 202 keeps its real error
+    r = jpost(q(SH + "/executions", V2, g2),
+              {"executionType": "asynchronous", "shellCommand": "true"})
+    bad_id = (r.json or {}).get("id", "none")
+    final = None
+    deadline = time.time() + 20
+    while r.status == 202 and time.time() < deadline:
+        final = call("GET", q(SH + "/executions/" + bad_id, V2, g2))
+        if (final.json or {}).get("status") != "Running":
+            break
+        time.sleep(0.2)
+    ok(final is not None and (final.json or {}).get("status") == "Failed" and
+       (final.json.get("error") or {}).get("code") == "SessionRuntimeMismatch",
+       "gen2 asynchronous: a bash execution in a python session fails with its own "
+       "code, SessionRuntimeMismatch", final)
+    r = jpost(q(PY + "/executions", V2, g2), {"code": "1", "timeoutInSeconds": 18446744073709552})
+    ok(is_error(r, 400, "InvalidTimeout"),
+       "timeoutInSeconds of 2^64/1000 is 400 InvalidTimeout, not a wrapped-around 384 ms", r)
+    r = call("GET", "/pools/%FF%FE/files?api-version=" + V2 + "&identifier=" + g2)
+    ok(is_error(r, 404, "PoolNotFound"),
+       "a pool name that is not UTF-8 is 404 PoolNotFound, its message made valid", r)
 
     # gen2 files
     r = upload(g2, "data.json", b'{"k": 1}', path="/mnt/data")
