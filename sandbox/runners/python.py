@@ -32,6 +32,7 @@ import warnings
 VALUE_MAX = 1 << 20  # bytes of JSON for "value"; bigger values go by repr
 REPR_MAX = 64 << 10  # characters of "value_repr"
 TEXT_MAX = 64 << 10  # characters of an exception's message and of its traceback
+CELLS_KEPT = 1000  # cells whose source tracebacks can still quote
 IMAGES_MAX = 16  # figures returned per request
 IMAGE_MAX = 8 << 20  # bytes of one PNG; a bigger figure is skipped
 REPLY_MAX = 16 << 20  # bytes of a reply body; images that don't fit are dropped
@@ -350,8 +351,12 @@ def _execute(source):
     filename = "<cell %d>" % _cells
     try:
         text = source.decode("utf-8")
-        # Tracebacks and inspect.getsource() find the cell's lines here.
+        # Tracebacks and inspect.getsource() find the cell's lines here: the last
+        # CELLS_KEPT cells' sources, not every one, or a busy session's runner grows
+        # by a cell's source per execution until its memory limit, and the garbage
+        # collector's full passes over them stall an execution for tens of ms.
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        linecache.cache.pop("<cell %d>" % (_cells - CELLS_KEPT), None)
         tree = ast.parse(text, filename)
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):

@@ -315,6 +315,15 @@ def test_python():
     out2, _ = r.take_output()
     ok(reply_ok(rep, status="ok") and "child" in out + out2 and r.frame(timeout=0.5) is None,
        "python: a forked child does not reply", (rep, out + out2))
+    for i in range(1100):
+        rep, out, err = r.run("%d" % i)
+        if not reply_ok(rep, value=i):
+            break
+    rep, out, err = r.run("import linecache\n"
+                          "sum(k.startswith('<cell ') for k in linecache.cache)")
+    ok(reply_ok(rep, status="ok") and 900 <= rep["value"] <= 1000,
+       "python: 1100 cells later only the last 1000 sources are kept (%s), so a busy "
+       "session does not grow by every cell it ran" % (rep or {}).get("value"), rep)
 
     common_end(r, lang, ("x", lambda rep, out: rep["value"] == 41))
 
