@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "result.h"
 
 #define SD_ID		"stockade@32473"
 #define APP_NAME	"stockade-fcgi"
@@ -54,42 +55,6 @@ static const char replacement[] = "\xef\xbf\xbd";
 
 /* ---- values ----------------------------------------------------------------------- */
 
-/*
- * Returns the length (1-4) of the well-formed UTF-8 sequence at s (n bytes left), or
- * 0 when it is not one: overlong forms, surrogates and code points above U+10FFFF
- * are not. The code point goes to *cp.
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, c = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, c = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* C0 and C1 controls and DEL: a newline among them would split the record. */
 static bool is_control(uint32_t cp)
 {
@@ -106,12 +71,11 @@ static bool is_control(uint32_t cp)
  */
 static size_t clean(char *dst, const char *src, size_t n, size_t cap, bool escape)
 {
-	const unsigned char *s = (const unsigned char *)src;
 	size_t vlen = 0, out = 0, i = 0;
 
 	while (i < n) {
 		uint32_t cp = 0;
-		size_t len = utf8_seq(s + i, n - i, &cp);
+		size_t len = sbx_utf8_seq(src + i, n - i, &cp);
 		const char *piece = src + i;
 		size_t plen = len;
 

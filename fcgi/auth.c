@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "auth.h"
+#include "util.h"
 
 void fcgi_sha256_hex(const void *p, size_t n, char out[65])
 {
@@ -73,14 +74,6 @@ struct rate {
 
 static struct rate rates[CONF_MAX_TENANTS];
 
-static unsigned long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
-
 int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct conf *c,
 			 const struct conf_tenant *t)
 {
@@ -88,7 +81,7 @@ int fcgi_quota_execution(struct fcgi_req *r, struct pool_dir *d, const struct co
 	long long minute = (long long)(now / 60);
 	struct rate *q = &rates[(size_t)(t - c->tenants) % CONF_MAX_TENANTS];
 	uint64_t batch = t->per_minute / 200, n = 0;
-	unsigned long long mono = mono_ns();
+	unsigned long long mono = sbx_now_ns();
 	char window[24];
 
 	if (q->window != minute) {

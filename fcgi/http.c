@@ -11,15 +11,9 @@
 #include <time.h>
 
 #include "http.h"
+#include "result.h"
+#include "util.h"
 #include "xml.h"
-
-static unsigned long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
 
 const char *fcgi_param(const struct fcgi_req *r, const char *name)
 {
@@ -180,7 +174,7 @@ void fcgi_req_begin(struct fcgi_req *r, FCGX_Request *fx)
 
 	memset(r, 0, sizeof(*r));
 	r->fx = fx;
-	r->t0_ns = mono_ns();
+	r->t0_ns = sbx_now_ns();
 	audit_rec_init(&r->audit);
 	/* copies: the audit record outlives the parameters (async executions) */
 	snprintf(r->method_buf, sizeof(r->method_buf), "%s",
@@ -448,30 +442,14 @@ void fcgi_reply_json(struct fcgi_req *r, int status, json_t *v)
  */
 static void utf8_clean(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s), i = 0, len;
+	uint32_t cp;
 
-	while (*p) {
-		unsigned c = *p, need, i;
-		unsigned long cp;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
-		     : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-		cp = c & (need == 1 ? 0x1f : need == 2 ? 0x0f : 0x07);
-		for (i = 1; need && i <= need; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				break;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if (!need || i <= need || (need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-			*p++ = '?';
-			continue;
-		}
-		p += need + 1;
+	while (i < n) {
+		if ((len = sbx_utf8_seq(s + i, n - i, &cp)))
+			i += len;
+		else
+			s[i++] = '?';
 	}
 }
 

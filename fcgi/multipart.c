@@ -18,7 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http.h"		/* fcgi_pct_decode */
 #include "multipart.h"
+#include "result.h"		/* sbx_utf8_valid */
 
 /* RFC 2046: a boundary is 1 to 70 characters. */
 #define BOUNDARY_MAX	70
@@ -265,59 +267,14 @@ static bool find_delim(char *body, char *start, char *end, const char *dl, size_
  * One part's headers
  */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Whether s[0..n) is UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static bool is_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0, len, k;
-	unsigned int c;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			len = 2, c = s[i] & 0x1f;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			len = 3, c = s[i] & 0x0f;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			len = 4, c = s[i] & 0x07;
-		else
-			return false;
-		if (n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			c = c << 6 | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-		    (c >= 0xd800 && c <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
-}
-
 /*
  * Decodes filename*=UTF-8''... (RFC 8187) in place and NUL-terminates it. Returns 1,
  * 0 for another charset (then filename= is used instead), or -1.
  */
 static int ext_value(struct mp *m, const struct param *p)
 {
-	char *v = p->val, *end = v + p->len, *q, *out;
-	int hi, lo;
+	char *v = p->val, *end = v + p->len, *q;
+	long n;
 
 	if (p->quoted)
 		return fail(m, "filename* must not be quoted");
@@ -328,21 +285,14 @@ static int ext_value(struct mp *m, const struct param *p)
 		return fail(m, "filename* is not charset'language'value");
 	if (strncasecmp(v, "UTF-8'", 6))
 		return 0;
-	out = v;
-	for (q++; q < end; q++) {
-		if (*q != '%') {
-			*out++ = *q;
-			continue;
-		}
-		if (end - q < 3 || (hi = hexval(q[1])) < 0 || (lo = hexval(q[2])) < 0)
-			return fail(m, "filename*: %% is not followed by two hex digits");
-		*out = (char)(hi << 4 | lo);
-		if (!*out++)
-			return fail(m, "filename*: %%00 in the name");
-		q += 2;
-	}
-	*out = '\0';
-	if (!is_utf8((const unsigned char *)v, (size_t)(out - v)))
+	/* decoded in place: the value starts past the charset, and decoding never
+	 * lengthens it */
+	n = fcgi_pct_decode(q + 1, (size_t)(end - q - 1), v, false);
+	if (n < 0)
+		return fail(m, "filename*: %% is not followed by two hex digits");
+	if (memchr(v, '\0', (size_t)n))
+		return fail(m, "filename*: %%00 in the name");
+	if (!sbx_utf8_valid(v, (size_t)n))
 		return fail(m, "filename* is not UTF-8");
 	return 1;
 }

@@ -12,10 +12,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "buf.h"
 #include "cell.h"
+
+/* The length of the well-formed UTF-8 sequence at p[0..n) (1-4), its code point in
+ * *cp; 0 when p does not start one (a stray or truncated byte, an overlong form, a
+ * surrogate, a value past U+10FFFF) or n is 0. */
+size_t sbx_utf8_seq(const char *p, size_t n, uint32_t *cp);
 
 /* True when p[0..n) is well-formed UTF-8 (no overlongs, surrogates or values past
  * U+10FFFF). */
