@@ -708,22 +708,14 @@ enum pool_dir_rc pool_dir_rate(struct pool_dir *d, const char *tenant, const cha
 	return ret;
 }
 
-enum pool_dir_rc pool_dir_put(struct pool_dir *d, const char *tenant, const char *name,
-			      const char *value, size_t len, unsigned ttl_s)
+/* set key = value with expiry ttl_s (checked by the caller), under the lock. */
+static enum pool_dir_rc set_value(struct pool_dir *d, const char *key, size_t klen,
+				  const char *value, size_t len, unsigned ttl_s)
 {
-	char key[KEY_MAX + 1];
-	const char *why;
-	size_t klen;
 	memcached_return_t rc;
 	enum pool_dir_rc ret;
 	int tries = 0;
 
-	if (!(klen = make_key(key, &why, "stockade:x:%s:%s", tenant, name)))
-		return refuse(d, why);
-	if (!ttl_ok(ttl_s))
-		return refuse(d, BAD_TTL);
-	if (len > POOL_DIR_VALUE_MAX)
-		return refuse(d, "value too large");
 	pthread_mutex_lock(&d->lock);
 	do
 		rc = memcached_set(d->mc, key, klen, value, len, (time_t)ttl_s, 0);
@@ -731,6 +723,22 @@ enum pool_dir_rc pool_dir_put(struct pool_dir *d, const char *tenant, const char
 	ret = rc == MEMCACHED_SUCCESS ? POOL_DIR_OK : down(d, "set", key, rc);
 	pthread_mutex_unlock(&d->lock);
 	return ret;
+}
+
+enum pool_dir_rc pool_dir_put(struct pool_dir *d, const char *tenant, const char *name,
+			      const char *value, size_t len, unsigned ttl_s)
+{
+	char key[KEY_MAX + 1];
+	const char *why;
+	size_t klen;
+
+	if (!(klen = make_key(key, &why, "stockade:x:%s:%s", tenant, name)))
+		return refuse(d, why);
+	if (!ttl_ok(ttl_s))
+		return refuse(d, BAD_TTL);
+	if (len > POOL_DIR_VALUE_MAX)
+		return refuse(d, "value too large");
+	return set_value(d, key, klen, value, len, ttl_s);
 }
 
 enum pool_dir_rc pool_dir_get(struct pool_dir *d, const char *tenant, const char *name,
@@ -777,22 +785,12 @@ enum pool_dir_rc pool_dir_set_pool(struct pool_dir *d, const char *json, unsigne
 	char key[KEY_MAX + 1];
 	const char *why;
 	size_t klen;
-	memcached_return_t rc;
-	enum pool_dir_rc ret;
-	int tries = 0;
 
 	if (!(klen = make_key(key, &why, "stockade:pool:%s", d->host)))
 		return refuse(d, why);
 	if (!ttl_ok(ttl_s))
 		return refuse(d, BAD_TTL);
-
-	pthread_mutex_lock(&d->lock);
-	do
-		rc = memcached_set(d->mc, key, klen, json, strlen(json), (time_t)ttl_s, 0);
-	while (retry(rc, &tries));
-	ret = rc == MEMCACHED_SUCCESS ? POOL_DIR_OK : down(d, "set", key, rc);
-	pthread_mutex_unlock(&d->lock);
-	return ret;
+	return set_value(d, key, klen, json, strlen(json), ttl_s);
 }
 
 enum pool_dir_rc pool_dir_heartbeat(struct pool_dir *d)
