@@ -438,23 +438,29 @@ static int hier_with(const struct sbx_cgroup *cg, unsigned bit)
 }
 
 /* Finds "key N" in a flat keyed file (memory.events, memory.oom_control, cpu.stat). */
+/* The value of "key N" among the lines of buf: 0, or -ENOENT. */
+static int keyed(const char *buf, const char *key, uint64_t *out)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ' ') {
+			*out = strtoull(p + klen + 1, NULL, 10);
+			return 0;
+		}
+	return -ENOENT;
+}
+
 static int read_keyed(int dirfd, const char *file, const char *key, uint64_t *out)
 {
-	char buf[2048], *p;
-	size_t klen = strlen(key);
+	char buf[2048];
 	ssize_t n;
 
 	if (dirfd < 0)
 		return -ENOENT;
 	if ((n = sbx_read_fileat(dirfd, file, buf, sizeof(buf))) < 0)
 		return (int)n;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (!strncmp(p, key, klen) && p[klen] == ' ') {
-			*out = strtoull(p + klen + 1, NULL, 10);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return keyed(buf, key, out);
 }
 
 static int read_u64(int dirfd, const char *file, uint64_t *out)
@@ -578,16 +584,6 @@ static ssize_t pread_stat(int fd, char *buf, size_t size)
 	return n;
 }
 
-static uint64_t keyed(const char *buf, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return strtoull(p + klen + 1, NULL, 10);
-	return 0;
-}
-
 void sbx_cg_stats_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f,
 		     struct sbx_cg_stats *st)
 {
@@ -600,14 +596,18 @@ void sbx_cg_stats_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f,
 			return;
 		}
 	memset(st, 0, sizeof(*st));
-	if (pread_stat(f->fd[SBX_STAT_CPU], buf, sizeof(buf)) >= 0)
-		st->cpu_ns = v1 ? strtoull(buf, NULL, 10) : keyed(buf, "usage_usec") * 1000;
+	if (pread_stat(f->fd[SBX_STAT_CPU], buf, sizeof(buf)) >= 0) {
+		if (v1)
+			st->cpu_ns = strtoull(buf, NULL, 10);
+		else if (keyed(buf, "usage_usec", &st->cpu_ns) == 0)
+			st->cpu_ns *= 1000;
+	}
 	if (pread_stat(f->fd[SBX_STAT_PEAK], buf, sizeof(buf)) >= 0)
 		st->memory_peak = strtoull(buf, NULL, 10);
 	if (pread_stat(f->fd[SBX_STAT_OOM], buf, sizeof(buf)) >= 0) {
-		st->oom_kills = keyed(buf, "oom_kill");
+		keyed(buf, "oom_kill", &st->oom_kills);
 		if (!v1)
-			st->memory_limit_hits = keyed(buf, "max");
+			keyed(buf, "max", &st->memory_limit_hits);
 	}
 	if (v1 && pread_stat(f->fd[SBX_STAT_HITS], buf, sizeof(buf)) >= 0)
 		st->memory_limit_hits = strtoull(buf, NULL, 10);
