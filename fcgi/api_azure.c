@@ -256,7 +256,7 @@ static void execute(struct az *a)
 	int64_t timeout_s = 0;
 	int64_t timeout_ms;
 	bool async = false;
-	char id[40];
+	static char id[40];	/* static: the audit record reads it after we return */
 	struct proto_msg m;
 	static char status_copy[32];
 
@@ -329,13 +329,7 @@ static void execute(struct az *a)
 		goto out;
 
 	fcgi_uuid(id);
-	r->audit.execution_id = NULL;
-	{
-		static char id_copy[40];
-
-		memcpy(id_copy, id, sizeof(id_copy));
-		r->audit.execution_id = id_copy;
-	}
+	r->audit.execution_id = id;
 	req = session_req(a);
 	json_object_set_new(req, "code", json_string(code));
 	json_object_set_new(req, "timeout_ms", json_integer((json_int_t)timeout_ms));
@@ -601,13 +595,7 @@ static void file_meta(struct az *a, const char *name)
 	a->r->audit.file_name = name;
 	if (!(f = find_file(a, name)))
 		return;
-	if (a->gen2) {
-		fcgi_reply_json(a->r, 200, file_json(a, f, 1));
-	} else {
-		json_t *o = file_json(a, f, 1);
-
-		fcgi_reply_json(a->r, 200, o);
-	}
+	fcgi_reply_json(a->r, 200, file_json(a, f, 1));	/* in the version's shape */
 	json_decref(f);
 }
 

@@ -321,7 +321,7 @@ int main(int argc, char **argv)
 					say("worker %d exited %d; starting another", (int)pid,
 					    WEXITSTATUS(st));
 				workers[i] = -1;
-				fcgi_share_reset(i);	/* what it held, it holds no more */
+				fcgi_share_release(i);	/* what it held, it holds no more */
 				fcgi_metrics_worker_restart();
 			}
 		}

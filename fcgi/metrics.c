@@ -117,8 +117,9 @@ bool fcgi_share_claim(unsigned worker, unsigned t, unsigned limit)
 {
 	if (!M || worker >= 64 || t >= CONF_MAX_TENANTS)
 		return true;
-	/* marked before counted: a worker that dies in between is uncounted by
-	 * fcgi_share_reset at worst once too often, which the clamp below absorbs */
+	/* marked before counted: a worker that dies in between is uncounted by the
+	 * master's fcgi_share_release once too often at worst, which the release's
+	 * clamp at zero absorbs */
 	__atomic_store_n(&M->worker_tenant[worker], t + 1, __ATOMIC_SEQ_CST);
 	if (__atomic_add_fetch(&M->tenant_held[t], 1, __ATOMIC_SEQ_CST) > (int64_t)limit) {
 		__atomic_sub_fetch(&M->tenant_held[t], 1, __ATOMIC_SEQ_CST);
@@ -146,11 +147,6 @@ void fcgi_share_release(unsigned worker)
 							       __ATOMIC_SEQ_CST))
 			;
 	}
-}
-
-void fcgi_share_reset(unsigned worker)
-{
-	fcgi_share_release(worker);
 }
 
 void fcgi_metrics_audit_failure(void)

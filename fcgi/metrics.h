@@ -34,12 +34,11 @@ void fcgi_metrics_error(const char *code);
  * runs), so one tenant's long executions cannot take every worker from the others.
  * fcgi_share_claim counts the calling worker (index `worker`) for tenant `t` (its
  * index in the config): true, or false when the tenant already holds `limit`.
- * fcgi_share_release undoes it at the end of the request; the master calls
- * fcgi_share_reset for a worker that died, so its claim is not lost.
+ * fcgi_share_release undoes it at the end of the request; the master calls it too for
+ * a worker that died, so its claim is not lost.
  */
 bool fcgi_share_claim(unsigned worker, unsigned t, unsigned limit);
 void fcgi_share_release(unsigned worker);
-void fcgi_share_reset(unsigned worker);
 
 /* Audit records that could not be written; workers restarted. */
 void fcgi_metrics_audit_failure(void);
