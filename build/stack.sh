@@ -20,7 +20,8 @@
 #
 # Every start renders, from the sources in the tree:
 #   $RUN/stockade.xml     $STOCKADE_CONF with this stack's sockets, memcached, audit
-#                         spool, and a tenant "dev" whose key is $RUN/dev-key
+#                         spool, a tenant "dev" whose key is $RUN/dev-key and which
+#                         also serves keyless requests from 127.0.0.0/8, and a <judge>
 #   $RUN/syslog-ng.conf   conf/syslog-ng/stockade.conf
 #   $RUN/nginx.conf       a top-level nginx config including $RUN/nginx-stockade.conf,
 #                         which is conf/nginx/stockade.conf
@@ -35,6 +36,9 @@
 #   STOCKADE_HTTP_TIMEOUT    seconds `start` waits for /healthz to answer 200 (30)
 #   STOCKADE_SEAL            1: also seal the audit records (secure logging) in $RUN/seal
 #   STOCKADE_DEV_RATE        the dev tenant's executions per minute (1000000)
+#   STOCKADE_DEV_ANONYMOUS   the networks whose keyless requests are the dev tenant's
+#                            (127.0.0.0/8; "none": every request needs the key)
+#   STOCKADE_JUDGE_SPARE     judge/@spare, the keeper's empty judge cells (the conf's)
 #   STOCKADE_BIN_DIR         where stockade, stockade-pool, stockade-fcgi are (build/bin)
 # Needs root (the keeper, and the user stockade, made on first use).
 set -eu
@@ -150,8 +154,11 @@ ensure_dev_key() {
     mv "$run/dev-key.new" "$run/dev-key"
 }
 
-# $RUN/stockade.xml: $STOCKADE_CONF with this stack's sockets, memcached and spool, and
-# the tenant "dev" unless the source has one. Other attributes and comments are kept.
+# $RUN/stockade.xml: $STOCKADE_CONF with this stack's sockets, memcached and spool, the
+# tenant "dev" unless the source has one, anonymous access to the dev tenant from
+# loopback (the development stack's), and a <judge> (empty, so every default, when the
+# source has none; STOCKADE_JUDGE_SPARE sets its spare). Other attributes and comments
+# are kept.
 render_conf() {
     [ -f "$src_conf" ] || die "$src_conf: no such file (STOCKADE_CONF)"
     python3 - "$src_conf" "$conf" "$run" "127.0.0.1:$port" "$run/dev-key" "$user" \
@@ -189,6 +196,14 @@ if not any(t.get("name") == "dev" for t in root.findall("tenant")):
         "name": "dev", "max-sessions": "1000",
         "executions-per-minute": os.environ.get("STOCKADE_DEV_RATE", "1000000")})
     ET.SubElement(tenant, "key", id="dev", sha256=digest)
+anon_nets = os.environ.get("STOCKADE_DEV_ANONYMOUS", "127.0.0.0/8").strip()
+if anon_nets and anon_nets != "none":
+    for tenant in root.findall("tenant"):
+        if tenant.get("name") == "dev" and tenant.find("anonymous") is None:
+            ET.SubElement(tenant, "anonymous", networks=anon_nets)
+judge = child(root, "judge")
+if os.environ.get("STOCKADE_JUDGE_SPARE"):
+    put(judge, spare=os.environ["STOCKADE_JUDGE_SPARE"])
 ET.indent(tree, "  ")
 tree.write(dst + ".new", encoding="UTF-8", xml_declaration=True)
 os.replace(dst + ".new", dst)

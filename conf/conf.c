@@ -1,6 +1,6 @@
 /*
- * conf.c - reads conf/stockade.xml into struct conf: the keeper's <keeper> and
- * <runtime>s, and stockade-fcgi's <fcgi>, <audit> and <tenant>s. Both daemons load
+ * conf.c - reads conf/stockade.xml into struct conf: the keeper's <keeper>, <runtime>s
+ * and <judge>, and stockade-fcgi's <fcgi>, <audit> and <tenant>s. Both daemons load
  * the whole file, so nothing here depends on which one is reading it: the fcgi
  * accounts are kept as names and looked up by stockade-fcgi alone.
  *
@@ -13,7 +13,8 @@
  *   3. The walk below reads every value through the tables of setters (one table per
  *      element, nginx ngx_command_t style), applies the defaults and checks what the
  *      schema cannot: ranges, unique runtimes, users that exist, limits a cell honours, unique
- *      tenants, key ids and key hashes, pools that name configured runtimes.
+ *      tenants, key ids and key hashes, pools that name configured runtimes, client
+ *      networks, judge defaults within the judge's maxima, unique languages.
  * The walk is as strict as the schema, and it always runs, because its messages are
  * the better ones: libxml2 reports a bad attribute of an optional element as "extra
  * content" of the parent, where the walk says "runtime[python]/limits/@memory: not a
@@ -37,7 +38,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -58,6 +61,17 @@
 
 /* The runners a runtime can name (sandbox/runners); the schema lists the same. */
 static const char *const runtime_names[] = { "python", "node", "bash" };
+
+/* The languages a <judge><language> can name (sandbox/lang.c), and which of them are
+ * compiled, so have a compile command to replace; the schema lists the same names. */
+static const struct {
+	const char *name;
+	bool compiled;
+} lang_names[] = {
+	{ "c", true }, { "cpp", true }, { "python", false }, { "node", false },
+	{ "bash", false }, { "java", true },
+};
+#define LANG_LIST "c, cpp, python, node, bash or java"
 
 /* The `unsigned` setter also fills the uint32_t limits: the same type on every target
  * Stockade builds for. */
@@ -113,6 +127,15 @@ static bool runtime_known(const char *name)
 	return false;
 }
 
+/* The index of a language in lang_names, or -1. */
+static int lang_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof(lang_names) / sizeof(lang_names[0]); i++)
+		if (strcmp(name, lang_names[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
 #define DIGIT "0123456789"
@@ -147,8 +170,9 @@ static bool account_name_ok(const char *s)
 
 /*
  * The path of an element relative to the document element ("" for the document
- * element itself): keeper/memcached, runtime[python]/limits. A runtime is named by
- * its name attribute when that is a known runtime, so a hostile name never reaches
+ * element itself): keeper/memcached, runtime[python]/limits, judge/language[c]. A
+ * runtime or a language is named by its name attribute when that is a known one (a
+ * tenant or a key when the name passes its check), so a hostile name never reaches
  * a message through the path.
  */
 static void node_path(const xmlNode *n, char *buf, size_t len)
@@ -169,7 +193,8 @@ static void node_path(const xmlNode *n, char *buf, size_t len)
 		int k;
 
 		if (xmlStrEqual(e->name, BAD_CAST "runtime") ||
-		    xmlStrEqual(e->name, BAD_CAST "tenant"))
+		    xmlStrEqual(e->name, BAD_CAST "tenant") ||
+		    xmlStrEqual(e->name, BAD_CAST "language"))
 			name = xmlGetNoNsProp(e, BAD_CAST "name");
 		else if (xmlStrEqual(e->name, BAD_CAST "key"))
 			name = xmlGetNoNsProp(e, BAD_CAST "id");
@@ -178,6 +203,8 @@ static void node_path(const xmlNode *n, char *buf, size_t len)
 				 ? runtime_known((const char *)name)
 				 : xmlStrEqual(e->name, BAD_CAST "tenant")
 				 ? tenant_name_ok((const char *)name)
+				 : xmlStrEqual(e->name, BAD_CAST "language")
+				 ? lang_index((const char *)name) >= 0
 				 : key_id_ok((const char *)name));
 		k = snprintf(buf + used, len - used, "%s%.32s%s%s%s", used ? "/" : "",
 			     (const char *)e->name, named ? "[" : "",
@@ -557,6 +584,7 @@ static int set_dir(struct diag *d, const xmlNode *n, const struct conf_attr *a,
 #define R(f) offsetof(struct conf_runtime, f)
 #define F(f) offsetof(struct conf_fcgi, f)
 #define T(f) offsetof(struct conf_tenant, f)
+#define J(f) offsetof(struct conf_judge, f)
 #define SIZE(type, f) sizeof(((type *)0)->f)
 
 static const struct conf_attr stockade_attrs[] = {
@@ -647,10 +675,71 @@ static const struct conf_attr limits_attrs[] = {
 	{ NULL, NULL, 0, 0, 0 },
 };
 
+/* No setter: walk_anonymous reads the networks. */
+static const struct conf_attr anonymous_attrs[] = {
+	{ "networks", NULL, 0, 0, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* result-ttl is a memcached TTL, so whole seconds; a week at most. */
+static const struct conf_attr judge_attrs[] = {
+	{ "spare",      set_count, J(spare), 0, 256 },
+	{ "width",      set_count, J(width), 1, 64 },
+	{ "max-tests",  set_count, J(max_tests), 1, 4096 },
+	{ "max-runs",   set_count, J(max_runs), 1, 100 },
+	{ "result-ttl", set_u64,   J(result_ttl_s), 1, 7 * 86400 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/*
+ * The limits of <compile>, <test-defaults> and <test-max>, into the sbx_limits at
+ * J(f). Their bounds are sbx_limits_valid's, checked once all are read, and a
+ * default must be within its maximum (judge_check).
+ */
+#define JUDGE_LIMITS(f)								\
+	{ "cpu",       set_ms,    J(f.cpu_ms), 0, UINT64_MAX },			\
+	{ "wall",      set_ms,    J(f.wall_ms), 0, UINT64_MAX },		\
+	{ "memory",    set_size,  J(f.memory), 0, UINT64_MAX },			\
+	{ "pids",      set_count, J(f.pids), 0, UINT32_MAX },			\
+	{ "output",    set_size,  J(f.output), 0, UINT64_MAX },			\
+	{ "stack",     set_size,  J(f.stack), 0, UINT64_MAX },			\
+	{ "file-size", set_size,  J(f.fsize), 0, UINT64_MAX },			\
+	{ "disk",      set_size,  J(f.disk), 0, UINT64_MAX }
+
+static const struct conf_attr compile_attrs[] = {
+	JUDGE_LIMITS(compile),
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* cpu-extra: the CPU time past the limit a program may use before it is killed
+ * (Judge0's extra time), so a verdict says by how much it went over. */
+static const struct conf_attr test_defaults_attrs[] = {
+	JUDGE_LIMITS(test),
+	{ "cpu-extra", set_ms, J(cpu_extra_ms), 0, 3600 * 1000 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct conf_attr test_max_attrs[] = {
+	JUDGE_LIMITS(max),
+	{ "cpu-extra", set_ms, J(max_cpu_extra_ms), 0, 3600 * 1000 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+#undef JUDGE_LIMITS
+
+/* name, compile and run are walk_language's. */
+static const struct conf_attr language_attrs[] = {
+	{ "name",    NULL, 0, 0, 0 },
+	{ "compile", NULL, 0, 0, 0 },
+	{ "run",     NULL, 0, 0, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
 #undef C
 #undef R
 #undef F
 #undef T
+#undef J
 #undef SIZE
 
 /*
@@ -918,6 +1007,12 @@ static int walk_key(struct diag *d, const xmlNode *n, struct conf *c, struct con
 		     QUOTE_MAX, (const char *)id);
 		goto out;
 	}
+	/* Audit records name the key of a keyless request so (fcgi_auth). */
+	if (strcmp((const char *)id, "anonymous") == 0) {
+		fail(d, n, "id", "anonymous is reserved: the audit records' key of requests "
+		     "served without one");
+		goto out;
+	}
 	if (!hex) {
 		fail(d, n, "sha256", "missing: the SHA-256 of the key, in hex");
 		goto out;
@@ -958,9 +1053,110 @@ out:
 	return rc;
 }
 
+/* Whether a 16-byte IPv6 address is IPv4-mapped, ::ffff:a.b.c.d. */
+static bool v4_mapped(const unsigned char a[16])
+{
+	static const unsigned char head[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a, head, sizeof(head)) == 0;
+}
+
+/* Clears the bits of a past the first `prefix` (a has `len` bytes). */
+static void clear_host_bits(unsigned char *a, size_t len, unsigned prefix)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned keep = prefix > 8 * i ? prefix - 8 * (unsigned)i : 0;
+
+		if (keep < 8)
+			a[i] &= (unsigned char)(0xff00u >> keep);
+	}
+}
+
+/*
+ * One client network, "10.0.0.0/8", "::1/128", or a bare address (a network of that
+ * address alone), into *net. Host bits are cleared, so 10.1.2.3/8 is 10.0.0.0/8. An
+ * IPv4-mapped IPv6 network of /96 or more is kept as the IPv4 network it stands for:
+ * conf_tenant_by_addr looks mapped clients up as IPv4. Returns NULL, or what is wrong.
+ */
+static const char *parse_net(const char *w, struct conf_net *net)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(w, '/');
+	size_t len = slash ? (size_t)(slash - w) : strlen(w);
+	uint64_t prefix;
+	unsigned max;
+
+	memset(net, 0, sizeof(*net));
+	if (len == 0 || len >= sizeof(addr))
+		return "not an IPv4 or IPv6 address";
+	memcpy(addr, w, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, net->addr) == 1) {
+		net->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, addr, net->addr) == 1) {
+		net->family = AF_INET6;
+		max = 128;
+	} else {
+		return "not an IPv4 or IPv6 address";
+	}
+	prefix = max;
+	if (slash && sbx_parse_uint(slash + 1, 0, max, &prefix) < 0)
+		return max == 32 ? "an IPv4 prefix is 0 to 32" : "an IPv6 prefix is 0 to 128";
+	net->prefix = (unsigned)prefix;
+	clear_host_bits(net->addr, max / 8, net->prefix);
+	if (net->family == AF_INET6 && net->prefix >= 96 && v4_mapped(net->addr)) {
+		memmove(net->addr, net->addr + 12, 4);
+		memset(net->addr + 4, 0, 12);
+		net->family = AF_INET;
+		net->prefix -= 96;
+	}
+	return NULL;
+}
+
+/* <anonymous networks="...">: the networks whose keyless requests t serves. */
+static int walk_anonymous(struct diag *d, const xmlNode *n, struct conf_tenant *t)
+{
+	xmlChar *val;
+	char *save = NULL;
+	int rc = -1;
+
+	if (set_attrs(d, n, anonymous_attrs, t) < 0 || no_children(d, n) < 0)
+		return -1;
+	val = xmlGetNoNsProp(n, BAD_CAST "networks");
+	if (!val)
+		return fail(d, n, "networks", "missing: the client networks served without a "
+			    "key (e.g. 127.0.0.0/8 ::1/128)");
+	for (char *w = strtok_r((char *)val, " \t\r\n", &save); w;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		const char *why;
+
+		if (t->nnets == CONF_MAX_NETS) {
+			fail(d, n, "networks", "more than %d networks", CONF_MAX_NETS);
+			goto out;
+		}
+		why = parse_net(w, &t->nets[t->nnets]);
+		if (why) {
+			fail(d, n, "networks", "not a network: %.*s (%s; e.g. 127.0.0.0/8, "
+			     "::1/128, 10.0.0.1)", QUOTE_MAX, w, why);
+			goto out;
+		}
+		t->nnets++;
+	}
+	if (t->nnets == 0) {
+		fail(d, n, "networks", "names no network (leave <anonymous> out for none)");
+		goto out;
+	}
+	rc = 0;
+out:
+	xmlFree(val);
+	return rc;
+}
+
 static int walk_tenant(struct diag *d, const xmlNode *n, struct conf *c, struct seen *seen)
 {
 	struct conf_tenant *t;
+	const xmlNode *anon = NULL;
 	xmlChar *name = xmlGetNoNsProp(n, BAD_CAST "name");
 	int rc = -1;
 
@@ -995,15 +1191,26 @@ static int walk_tenant(struct diag *d, const xmlNode *n, struct conf *c, struct 
 		if (is_elem(k, "key")) {
 			if (walk_key(d, k, c, t, seen) < 0)
 				goto out;
+		} else if (is_elem(k, "anonymous")) {
+			if (anon) {
+				fail(d, k, NULL, "a second <anonymous> (the first is at line %ld)",
+				     xmlGetLineNo(anon));
+				goto out;
+			}
+			anon = k;
+			if (walk_anonymous(d, k, t) < 0)
+				goto out;
 		} else if (k->type == XML_ELEMENT_NODE) {
-			unknown_element(d, k, "<key>");
+			unknown_element(d, k, "<key> or <anonymous>");
 			goto out;
 		} else if (check_text(d, k) < 0) {
 			goto out;
 		}
 	}
-	if (t->nkeys == 0) {
-		fail(d, n, NULL, "no <key>: a tenant needs at least one");
+	/* A tenant nobody can reach is a mistake: it needs a key, or networks. */
+	if (t->nkeys == 0 && t->nnets == 0) {
+		fail(d, n, NULL, "no <key>: a tenant needs at least one, unless it has "
+		     "<anonymous>");
 		goto out;
 	}
 	seen->tenant[c->ntenants++] = n;
@@ -1055,6 +1262,303 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------------------------------
+ * <judge>
+ */
+
+static void judge_defaults(struct conf_judge *j)
+{
+	j->spare = 16;
+	j->width = 2;
+	j->max_tests = 256;
+	j->max_runs = 20;
+	j->result_ttl_s = 3600;
+
+	/* inodes 4096, open files 256 and one core, as `stockade run` has them */
+	sbx_limits_default(&j->compile);
+	j->compile.cpu_ms = 10 * 1000;
+	j->compile.wall_ms = 20 * 1000;
+	j->compile.memory = 512 * MiB;
+	j->compile.pids = 64;
+	j->compile.output = 64 * KiB;
+	j->compile.disk = 128 * MiB;
+	j->compile.fsize = 64 * MiB;
+	/* deep template instantiations recurse in the compiler itself */
+	j->compile.stack = 64 * MiB;
+
+	sbx_limits_default(&j->test);
+	j->test.cpu_ms = 5 * 1000;
+	j->test.wall_ms = 10 * 1000;
+	j->test.memory = 128 * MiB;
+	j->test.pids = 60;
+	j->test.output = 8 * MiB;
+	j->test.stack = 64 * MiB;
+	j->test.fsize = 1 * MiB;
+	j->test.disk = 64 * MiB;
+	j->cpu_extra_ms = 1000;
+
+	j->max = j->test;
+	j->max.cpu_ms = 15 * 1000;
+	j->max.wall_ms = 20 * 1000;
+	j->max.memory = 512 * MiB;
+	j->max.pids = 120;
+	j->max.output = 64 * MiB;
+	j->max.stack = 128 * MiB;
+	j->max.fsize = 4 * MiB;
+	/* not something a request asks for today: room above the default */
+	j->max.disk = 256 * MiB;
+	j->max_cpu_extra_ms = 5 * 1000;
+}
+
+/* The length of the word s starts with, as quoted in a message. */
+static int word_len(const char *s)
+{
+	size_t len = strcspn(s, " ");
+
+	return len < QUOTE_MAX ? (int)len : QUOTE_MAX;
+}
+
+/*
+ * A command line of a <language> into out (size bytes): words separated by blanks,
+ * the first an absolute path, at most size - 1 bytes as written (the schema's
+ * maxLength, so both refuse the same lines). It is kept with one space between words
+ * and none around them, so whoever splits it splits at each space. "" keeps the
+ * built-in command. In run (only), a word may hold {memory_mb}; any other brace is
+ * refused, so a misspelt placeholder does not reach a command line.
+ */
+static int command_line(struct diag *d, const xmlNode *n, const char *attr, const char *val,
+			char *out, size_t size, bool run)
+{
+	static const char blanks[] = " \t\r\n";
+	size_t used = 0;
+
+	out[0] = '\0';
+	if (!*val)
+		return 0;
+	if (strlen(val) >= size)
+		return fail(d, n, attr, "longer than %zu bytes: %.*s...", size - 1, QUOTE_MAX,
+			    val);
+	/* No longer than val: it fits. */
+	for (const char *p = val + strspn(val, blanks); *p; p += strspn(p, blanks)) {
+		size_t len = strcspn(p, blanks);
+
+		if (used)
+			out[used++] = ' ';
+		memcpy(out + used, p, len);
+		used += len;
+		p += len;
+	}
+	out[used] = '\0';
+	if (used == 0)
+		return fail(d, n, attr, "names no command (leave it out, or empty, for the "
+			    "built-in one)");
+	for (const char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return fail(d, n, attr, "holds a control character");
+	if (out[0] != '/')
+		return fail(d, n, attr, "the command is not an absolute path: %.*s",
+			    word_len(out), out);
+	for (const char *b = strchr(out, '{'); b; b = strchr(b + 1, '{')) {
+		if (!run)
+			return fail(d, n, attr, "{...} is for run only: %.*s", QUOTE_MAX, b);
+		if (strncmp(b, "{memory_mb}", 11) != 0)
+			return fail(d, n, attr, "not a placeholder: %.*s (run knows "
+				    "{memory_mb})", word_len(b), b);
+	}
+	return 0;
+}
+
+/* A <language>: j->langs[j->nlangs], counted once it is whole. lines[i] is the line of
+ * j->langs[i], for the message on a second one. */
+static int walk_language(struct diag *d, const xmlNode *n, struct conf_judge *j, long *lines)
+{
+	xmlChar *name = xmlGetNoNsProp(n, BAD_CAST "name");
+	xmlChar *compile = xmlGetNoNsProp(n, BAD_CAST "compile");
+	xmlChar *run = xmlGetNoNsProp(n, BAD_CAST "run");
+	struct conf_lang *l;
+	int i, rc = -1;
+
+	if (set_attrs(d, n, language_attrs, j) < 0 || no_children(d, n) < 0)
+		goto out;
+	if (!name) {
+		fail(d, n, "name", "missing: which language (" LANG_LIST ")");
+		goto out;
+	}
+	i = lang_index((const char *)name);
+	if (i < 0) {
+		fail(d, n, "name", "not a language: %.*s (" LANG_LIST ")", QUOTE_MAX,
+		     (const char *)name);
+		goto out;
+	}
+	for (unsigned k = 0; k < j->nlangs; k++)
+		if (strcmp(j->langs[k].name, (const char *)name) == 0) {
+			fail(d, n, NULL, "a second language %s (the first is at line %ld)",
+			     (const char *)name, lines[k]);
+			goto out;
+		}
+	/* Unreachable while there are fewer names than slots; kept for when there
+	 * are more. */
+	if (j->nlangs == CONF_MAX_LANGS) {
+		fail(d, n, NULL, "more than %d languages", CONF_MAX_LANGS);
+		goto out;
+	}
+	l = &j->langs[j->nlangs];
+	memset(l, 0, sizeof(*l));
+	snprintf(l->name, sizeof(l->name), "%s", (const char *)name);	/* known: fits */
+	if (compile && command_line(d, n, "compile", (const char *)compile, l->compile,
+				    sizeof(l->compile), false) < 0)
+		goto out;
+	if (l->compile[0] && !lang_names[i].compiled) {
+		fail(d, n, "compile", "%s is interpreted: it has no compile command",
+		     l->name);
+		goto out;
+	}
+	if (run && command_line(d, n, "run", (const char *)run, l->run, sizeof(l->run),
+				true) < 0)
+		goto out;
+	lines[j->nlangs++] = xmlGetLineNo(n);
+	rc = 0;
+out:
+	xmlFree(run);
+	xmlFree(compile);
+	xmlFree(name);
+	return rc;
+}
+
+/* One of <compile>, <test-defaults>, <test-max>: at most once, attributes only. */
+static int judge_limits(struct diag *d, const xmlNode *k, const xmlNode **slot,
+			const struct conf_attr *table, struct conf_judge *j)
+{
+	if (*slot)
+		return fail(d, k, NULL, "a second <%s> (the first is at line %ld)",
+			    (const char *)k->name, xmlGetLineNo(*slot));
+	*slot = k;
+	if (set_attrs(d, k, table, j) < 0 || no_children(d, k) < 0)
+		return -1;
+	return 0;
+}
+
+/* A limit as the file would say it: "5 s", "128M", "60". */
+enum judge_unit { U_MS, U_BYTES, U_COUNT };
+
+static uint64_t judge_value(const struct conf_judge *j, size_t off, enum judge_unit u)
+{
+	const char *p = (const char *)j + off;
+	uint64_t v;
+
+	if (u == U_COUNT) {
+		uint32_t v32;
+
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	}
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static const char *judge_str(uint64_t v, enum judge_unit u, char *buf, size_t len)
+{
+	char s[32];
+
+	if (u == U_MS)
+		snprintf(buf, len, "%s s", secs(v, s, sizeof(s)));
+	else if (u == U_BYTES)
+		size_str(v, buf, len);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/*
+ * What the schema cannot say of a <judge>: every cell's limits are ones a cell
+ * honours, and each default is within its maximum, so a request that names no limit
+ * is never refused for it. The message blames the attribute the file set: the
+ * default when <test-defaults> says it, the maximum otherwise.
+ */
+static int judge_check(struct diag *d, const xmlNode *n, const struct conf_judge *j,
+		       const xmlNode *comp, const xmlNode *test, const xmlNode *max)
+{
+#define J(f) offsetof(struct conf_judge, f)
+	static const struct {
+		const char *attr;
+		size_t def, max;
+		enum judge_unit unit;
+	} pairs[] = {
+		{ "cpu",       J(test.cpu_ms),  J(max.cpu_ms),  U_MS },
+		{ "cpu-extra", J(cpu_extra_ms), J(max_cpu_extra_ms), U_MS },
+		{ "wall",      J(test.wall_ms), J(max.wall_ms), U_MS },
+		{ "memory",    J(test.memory),  J(max.memory),  U_BYTES },
+		{ "pids",      J(test.pids),    J(max.pids),    U_COUNT },
+		{ "output",    J(test.output),  J(max.output),  U_BYTES },
+		{ "stack",     J(test.stack),   J(max.stack),   U_BYTES },
+		{ "file-size", J(test.fsize),   J(max.fsize),   U_BYTES },
+		{ "disk",      J(test.disk),    J(max.disk),    U_BYTES },
+	};
+#undef J
+	const char *why = NULL;
+	char a[40], b[40];
+
+	if (!sbx_limits_valid(&j->compile, &why))
+		return fail(d, comp ? comp : n, NULL, "%s", why);
+	if (!sbx_limits_valid(&j->test, &why))
+		return fail(d, test ? test : n, NULL, "%s", why);
+	if (!sbx_limits_valid(&j->max, &why))
+		return fail(d, max ? max : n, NULL, "%s", why);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		uint64_t dv = judge_value(j, pairs[i].def, pairs[i].unit);
+		uint64_t mv = judge_value(j, pairs[i].max, pairs[i].unit);
+
+		if (dv <= mv)
+			continue;
+		judge_str(dv, pairs[i].unit, a, sizeof(a));
+		judge_str(mv, pairs[i].unit, b, sizeof(b));
+		if (test && xmlHasProp(test, BAD_CAST pairs[i].attr))
+			return fail(d, test, pairs[i].attr, "%s is more than test-max's (%s)",
+				    a, b);
+		return fail(d, max ? max : n, pairs[i].attr, "%s is less than "
+			    "test-defaults' (%s)", b, a);
+	}
+	/* A test's cell gets its CPU limit and the extra time together. */
+	if (j->max.cpu_ms + j->max_cpu_extra_ms > 3600 * 1000) {
+		char s[32];
+
+		return fail(d, max ? max : n, "cpu-extra", "cpu and cpu-extra together are "
+			    "%s s, more than a cell's 3600 s",
+			    secs(j->max.cpu_ms + j->max_cpu_extra_ms, s, sizeof(s)));
+	}
+	return 0;
+}
+
+static int walk_judge(struct diag *d, const xmlNode *n, struct conf *c)
+{
+	struct conf_judge *j = &c->judge;
+	const xmlNode *comp = NULL, *test = NULL, *max = NULL;
+	long lines[CONF_MAX_LANGS] = { 0 };
+
+	if (set_attrs(d, n, judge_attrs, j) < 0)
+		return -1;
+	for (const xmlNode *k = n->children; k; k = k->next) {
+		int rc = 0;
+
+		if (is_elem(k, "compile"))
+			rc = judge_limits(d, k, &comp, compile_attrs, j);
+		else if (is_elem(k, "test-defaults"))
+			rc = judge_limits(d, k, &test, test_defaults_attrs, j);
+		else if (is_elem(k, "test-max"))
+			rc = judge_limits(d, k, &max, test_max_attrs, j);
+		else if (is_elem(k, "language"))
+			rc = walk_language(d, k, j, lines);
+		else if (k->type == XML_ELEMENT_NODE)
+			rc = unknown_element(d, k, "<compile>, <test-defaults>, <test-max> or "
+					     "<language>");
+		else
+			rc = check_text(d, k);
+		if (rc < 0)
+			return -1;
+	}
+	return judge_check(d, n, j, comp, test, max);
+}
+
 static void conf_defaults(struct conf *c)
 {
 	/* calloc zeroed the rest: uid and gid 0 (root), no runtimes, no tenants, no
@@ -1080,11 +1584,12 @@ static void conf_defaults(struct conf *c)
 	c->fcgi.max_upload = 128 * MiB;
 	c->fcgi.max_depth = 64;
 	snprintf(c->audit_spool, sizeof(c->audit_spool), "%s", "/var/lib/stockade/audit");
+	judge_defaults(&c->judge);
 }
 
 static int walk(struct diag *d, const xmlNode *root, struct conf *c)
 {
-	const xmlNode *keeper = NULL, *fcgi = NULL, *audit = NULL;
+	const xmlNode *keeper = NULL, *fcgi = NULL, *audit = NULL, *judge = NULL;
 	long lines[CONF_MAX_RUNTIMES] = { 0 };
 	struct seen *seen;
 	int rc = -1;
@@ -1144,8 +1649,18 @@ static int walk(struct diag *d, const xmlNode *root, struct conf *c)
 		} else if (is_elem(k, "tenant")) {
 			if (walk_tenant(d, k, c, seen) < 0)
 				goto free_seen;
+		} else if (is_elem(k, "judge")) {
+			if (judge) {
+				fail(d, k, NULL, "a second <judge> (the first is at line %ld)",
+				     xmlGetLineNo(judge));
+				goto free_seen;
+			}
+			judge = k;
+			if (walk_judge(d, k, c) < 0)
+				goto free_seen;
 		} else if (k->type == XML_ELEMENT_NODE) {
-			unknown_element(d, k, "<keeper>, <runtime>, <fcgi>, <audit> or <tenant>");
+			unknown_element(d, k, "<keeper>, <runtime>, <fcgi>, <audit>, <tenant> or "
+					"<judge>");
 			goto free_seen;
 		} else if (check_text(d, k) < 0) {
 			goto free_seen;
@@ -1431,4 +1946,48 @@ bool conf_tenant_allows(const struct conf *c, const struct conf_tenant *t, const
 	const struct conf_runtime *rt = conf_runtime(c, runtime);
 
 	return rt && ((t->pools >> (unsigned)(rt - c->rt)) & 1);
+}
+
+/* Whether net holds the address a (4 or 16 bytes, of the given family). */
+static bool net_holds(const struct conf_net *net, int family, const unsigned char *a)
+{
+	unsigned whole = net->prefix / 8, bits = net->prefix % 8;
+
+	if (net->family != family || memcmp(net->addr, a, whole) != 0)
+		return false;
+	return bits == 0 || ((a[whole] ^ net->addr[whole]) & (0xff00u >> bits) & 0xff) == 0;
+}
+
+const struct conf_tenant *conf_tenant_by_addr(const struct conf *c, const char *addr)
+{
+	unsigned char a[16];
+	int family;
+
+	if (!addr)
+		return NULL;
+	if (inet_pton(AF_INET, addr, a) == 1) {
+		family = AF_INET;
+	} else if (inet_pton(AF_INET6, addr, a) == 1) {
+		family = AF_INET6;
+		/* ::ffff:127.0.0.1: an IPv4 client on a dual-stack socket */
+		if (v4_mapped(a)) {
+			memmove(a, a + 12, 4);
+			family = AF_INET;
+		}
+	} else {
+		return NULL;
+	}
+	for (unsigned i = 0; i < c->ntenants; i++)
+		for (unsigned j = 0; j < c->tenants[i].nnets; j++)
+			if (net_holds(&c->tenants[i].nets[j], family, a))
+				return &c->tenants[i];
+	return NULL;
+}
+
+const struct conf_lang *conf_judge_lang(const struct conf *c, const char *name)
+{
+	for (unsigned i = 0; i < c->judge.nlangs; i++)
+		if (strcmp(c->judge.langs[i].name, name) == 0)
+			return &c->judge.langs[i];
+	return NULL;
 }

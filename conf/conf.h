@@ -36,11 +36,23 @@ struct conf_runtime {
 
 #define CONF_MAX_TENANTS 64
 #define CONF_MAX_KEYS 8
+#define CONF_MAX_NETS 16
+#define CONF_MAX_LANGS 8
+
+/* A client network of an anonymous tenant: family AF_INET or AF_INET6, the address
+ * (4 or 16 bytes, host bits zero) and the prefix length. */
+struct conf_net {
+	int family;
+	unsigned char addr[16];
+	unsigned prefix;
+};
 
 /* One API key of a tenant: the file holds only the key's SHA-256, never the key. */
 struct conf_key {
-	char id[65];			/* [A-Za-z0-9._-]{1,64}, unique in the file;
-					 * named in audit records, never secret */
+	char id[65];			/* [A-Za-z0-9._-]{1,64}, unique in the file,
+					 * not "anonymous" (the audit records' key of
+					 * keyless requests); named in audit records,
+					 * never secret */
 	unsigned char sha256[32];	/* unique in the file */
 };
 
@@ -54,8 +66,55 @@ struct conf_tenant {
 	unsigned pools;			/* bit i set: runtime c->rt[i] allowed
 					 * (default: every runtime) */
 	uint64_t max_timeout_ms;	/* the most one execution may ask for (300 s) */
-	unsigned nkeys;			/* 1..CONF_MAX_KEYS */
+	unsigned nkeys;			/* 0..CONF_MAX_KEYS (0 only when anonymous) */
 	struct conf_key keys[CONF_MAX_KEYS];
+	/* <anonymous networks="127.0.0.0/8 ::1/128"/>: a request that carries no key
+	 * from one of these networks is served as this tenant, with its quotas */
+	unsigned nnets;			/* 0: not anonymous */
+	struct conf_net nets[CONF_MAX_NETS];
+};
+
+/*
+ * <judge><language name="c" compile="..." run="..."/></judge>: a language's command
+ * lines, replacing sandbox/lang.c's built-in ones ("" keeps the built-in). Stored
+ * normalised: words separated by one space, none leading or trailing, the first an
+ * absolute path, no control characters; compile is "" for an interpreted language. In
+ * run, the word part "{memory_mb}" becomes the test's memory limit in MiB (for a JVM's
+ * heap); no other '{' appears, and none in compile.
+ */
+struct conf_lang {
+	char name[16];			/* a language of sandbox/lang.c */
+	char compile[512];
+	char run[512];
+};
+
+/* <judge>: compile once, run many tests (the judge APIs). */
+struct conf_judge {
+	unsigned spare;			/* empty cells kept started (16; 0..256) */
+	unsigned width;			/* tests of one submission run at once (2; 1..64) */
+	unsigned max_tests;		/* test cases per submission (256; 1..4096) */
+	unsigned max_runs;		/* runs of each test (Judge0 number_of_runs; 20;
+					 * 1..100) */
+	uint64_t result_ttl_s;		/* asynchronous results kept in memcached, whole
+					 * seconds (3600; 1..604800) */
+	struct sbx_limits compile;	/* the compiler's cell: <compile .../> (cpu 10 s,
+					 * wall 20 s, memory 512M, pids 64, output 64K,
+					 * disk 128M, file-size 64M, stack 64M) */
+	struct sbx_limits test;		/* a test's limits when the request names none:
+					 * <test-defaults .../> (cpu 5 s, wall 10 s, memory
+					 * 128M, pids 60, output 8M, stack 64M, file-size 1M,
+					 * disk 64M) */
+	uint64_t cpu_extra_ms;		/* default cpu extra time (1 s; Judge0's) */
+	struct sbx_limits max;		/* the most a request may ask for: <test-max .../>
+					 * (cpu 15 s, wall 20 s, memory 512M, pids 120,
+					 * output 64M, stack 128M, file-size 4M, disk
+					 * 256M); each default above is at most its max,
+					 * and cpu + cpu extra at most 3600 s. In all
+					 * three, inodes 4096, nofile 256 and cpus 1
+					 * (sbx_limits_default), not in the file */
+	uint64_t max_cpu_extra_ms;	/* 5 s */
+	unsigned nlangs;
+	struct conf_lang langs[CONF_MAX_LANGS];
 };
 
 /*
@@ -98,6 +157,7 @@ struct conf {
 					 * (/var/lib/stockade/audit) */
 	unsigned ntenants;
 	struct conf_tenant tenants[CONF_MAX_TENANTS];
+	struct conf_judge judge;	/* defaults when <judge> is absent */
 };
 
 /*
@@ -122,6 +182,16 @@ const struct conf_runtime *conf_runtime(const struct conf *c, const char *name);
  */
 const struct conf_tenant *conf_tenant_by_key(const struct conf *c, const unsigned char sha[32],
 					     const struct conf_key **key);
+
+/*
+ * The anonymous tenant serving keyless requests from `addr` (an IPv4 or IPv6 address
+ * in text, as REMOTE_ADDR gives it; an IPv4-mapped IPv6 address counts as IPv4), or
+ * NULL. The first tenant in file order whose networks hold the address wins.
+ */
+const struct conf_tenant *conf_tenant_by_addr(const struct conf *c, const char *addr);
+
+/* The <judge><language> of that name, or NULL when the file has none. */
+const struct conf_lang *conf_judge_lang(const struct conf *c, const char *name);
 
 /* Whether the tenant may use the runtime of that name (false for an unknown one). */
 bool conf_tenant_allows(const struct conf *c, const struct conf_tenant *t, const char *runtime);

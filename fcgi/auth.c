@@ -1,5 +1,6 @@
 /*
- * auth.c - keys to tenants, and the per-tenant quotas (see auth.h).
+ * auth.c - keys (or, without one, client addresses) to tenants, and the per-tenant
+ * quotas (see auth.h).
  */
 #include <stdio.h>
 #include <stdint.h>
@@ -21,20 +22,44 @@ void fcgi_sha256_hex(const void *p, size_t n, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* Whether a header's value says anything: absent, empty or all blanks does not. */
+static bool has_value(const char *v)
+{
+	return v && v[strspn(v, " \t")] != '\0';
+}
+
 const struct conf_tenant *fcgi_auth(struct fcgi_req *r, const struct conf *c,
 				    const struct conf_key **key)
 {
 	const char *h = fcgi_param(r, "HTTP_AUTHORIZATION"), *k = NULL;
+	const char *x = fcgi_param(r, "HTTP_X_AUTH_TOKEN");
+	const struct conf_key *found = NULL;
 	const struct conf_tenant *t;
 	unsigned char md[SHA256_DIGEST_LENGTH];
 
+	if (key)
+		*key = NULL;
+	/*
+	 * No credentials at all: the client's network may make it an anonymous
+	 * tenant's. Any Authorization (a Basic one, an empty Bearer) or X-Auth-Token
+	 * is an attempt, judged below and never passed over for the address.
+	 */
+	if (!has_value(h) && !has_value(x)) {
+		t = conf_tenant_by_addr(c, fcgi_param(r, "REMOTE_ADDR"));
+		if (t) {
+			/* a key id conf.c reserves, so the record is unambiguous */
+			r->audit.tenant = t->name;
+			r->audit.key_id = "anonymous";
+			return t;
+		}
+	}
 	if (h && !strncasecmp(h, "Bearer ", 7)) {
 		k = h + 7;
 		while (*k == ' ')
 			k++;
 	}
 	if (!k || !*k)
-		k = fcgi_param(r, "HTTP_X_AUTH_TOKEN");
+		k = x;
 	if (!k || !*k) {
 		fcgi_reply_error(r, 401, "Unauthorized", 0,
 				 "send an API key: \"Authorization: Bearer <key>\" or "
@@ -42,13 +67,15 @@ const struct conf_tenant *fcgi_auth(struct fcgi_req *r, const struct conf *c,
 		return NULL;
 	}
 	SHA256((const unsigned char *)k, strlen(k), md);
-	t = conf_tenant_by_key(c, md, key);
+	t = conf_tenant_by_key(c, md, &found);
 	if (!t) {
 		fcgi_reply_error(r, 401, "InvalidApiKey", 0, "the API key is not valid");
 		return NULL;
 	}
 	r->audit.tenant = t->name;
-	r->audit.key_id = (*key)->id;
+	r->audit.key_id = found->id;
+	if (key)
+		*key = found;
 	return t;
 }
 

@@ -3,7 +3,9 @@
  *
  * A key arrives as "Authorization: Bearer <key>" (what the Azure clients send) or
  * "X-Auth-Token: <key>". Only its SHA-256 is compared, against the hashes in
- * conf/stockade.xml, so the file never holds a usable key. Quotas are per tenant and
+ * conf/stockade.xml, so the file never holds a usable key. A request with no
+ * credentials at all, from a network a tenant's <anonymous> names, is that tenant's
+ * without a key (the first such tenant in the file). Quotas are per tenant and
  * live in memcached, shared by every worker and host:
  *   - executions per minute: one counter per tenant and clock minute
  *     (stockade:r:<tenant>:<minute>), incremented by each execution (in batches of up
@@ -27,7 +29,15 @@
 
 /*
  * The tenant of the request's key, or NULL after answering 401 (no key, unknown key).
- * *key gets the key's config entry.
+ * *key (key may be NULL) gets the key's config entry.
+ *
+ * A request with neither header (or only empty ones) whose REMOTE_ADDR is in an
+ * anonymous tenant's networks gets that tenant with *key = NULL, and its audit record
+ * names the tenant and the key id "anonymous" (conf.c reserves it). Callers must
+ * allow for the NULL key. Any credential sent is judged as a key: a wrong or
+ * malformed one is 401, never anonymous, so a client's broken key shows instead of
+ * being silently ignored. The address is nginx's view of the peer: behind another
+ * proxy, set_real_ip_from decides it.
  */
 const struct conf_tenant *fcgi_auth(struct fcgi_req *r, const struct conf *c,
 				    const struct conf_key **key);

@@ -96,8 +96,11 @@ with open(CONF, "w") as f:
 </stockade>
 """ % (sha(KEY["acme"]), sha(KEY["other"]), sha(KEY["shellonly"]), sha(KEY["bulk"]),
        sha(KEY["slow"])))
+# STOCKADE_DEV_ANONYMOUS=none: these tests check that every request needs a key (the
+# dev stack otherwise serves keyless requests from 127.0.0.0/8; tests/api/judge.t
+# checks that)
 ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF, STOCKADE_BIN_DIR=BIN_DIR,
-           PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT),
+           PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT), STOCKADE_DEV_ANONYMOUS="none",
            STOCKADE_READY_TIMEOUT=os.environ.get("STOCKADE_READY_TIMEOUT", "120"))
 
 

@@ -5,12 +5,16 @@
  * bad file that is a matter of grammar is checked against the built-in schema too, so
  * the loader and conf/stockade.rng cannot drift apart. The web front end's sections
  * (<fcgi>, <audit>, <tenant>) are read the same way, and keys are found by hash.
+ * <judge> takes the defaults conf.h names, keeps each default within its maximum and
+ * checks its languages' command lines; an <anonymous> tenant's networks are parsed,
+ * normalised and matched in file order, and such a tenant needs no key.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -19,7 +23,7 @@
 #include "tap.h"
 
 #define MiB (1024ULL * 1024)
-#define PLAN 183
+#define PLAN 334
 
 static char err[1024];
 
@@ -115,6 +119,9 @@ static bool fcgi_defaults(const struct conf_fcgi *f)
 	       f->max_upload == 128 * MiB && f->max_depth == 64;
 }
 
+/* The shipped <judge>, checked with the other <judge> tests below. */
+static void judge_shipped(const struct conf *c);
+
 static void shipped(void)
 {
 	static const char path[] = "conf/stockade.xml";
@@ -142,6 +149,7 @@ static void shipped(void)
 	ok(fcgi_defaults(&c->fcgi), "fcgi: commented out, so every default");
 	is_str(c->audit_spool, "/var/lib/stockade/audit", "audit spool: the default");
 	is_int(c->ntenants, 0, "no tenant shipped");
+	judge_shipped(c);
 
 	py = conf_runtime(c, "python");
 	node = conf_runtime(c, "node");
@@ -701,7 +709,8 @@ static void tenant_errors(void)
 	refused("tenant: no key",
 		HEAD "  <runtime name='python'/>\n"
 		"  <tenant name='acme'/>\n"
-		"</stockade>\n", 4, "tenant[acme]: no <key>", NULL, true);
+		"</stockade>\n", 4, "tenant[acme]: no <key>", "unless it has <anonymous>",
+		true);
 	refused("tenant: nine keys", nine, 13, "tenant[a]/key[k9]: more than 8 keys", NULL,
 		false);
 	refused("tenant: unknown child",
@@ -770,6 +779,11 @@ static void tenant_errors(void)
 		HEAD "  <runtime name='python'/>\n"
 		"  <tenant name='acme'><key id='k/1' sha256='" HA "'/></tenant>\n"
 		"</stockade>\n", 4, "tenant[acme]/key/@id: not a key id", "k/1", true);
+	refused("key: the reserved id",
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='acme'><key id='anonymous' sha256='" HA "'/></tenant>\n"
+		"</stockade>\n", 4, "tenant[acme]/key[anonymous]/@id: anonymous is reserved",
+		NULL, true);
 	refused("key: no id",
 		HEAD "  <runtime name='python'/>\n"
 		"  <tenant name='acme'><key sha256='" HA "'/></tenant>\n"
@@ -833,6 +847,528 @@ static void tenant_errors(void)
 		"</stockade>\n", 4, "tenant[a]/key[ka]: text is not allowed", NULL, true);
 }
 
+/* ------------------------------------------------------------------------------------
+ * <judge>
+ */
+
+static const char java_compile[] = "/usr/lib/jvm/default-java/bin/javac -J-XX:+UseSerialGC "
+	"-J-XX:TieredStopAtLevel=1 -J-Xss8m -encoding UTF-8 Main.java";
+static const char java_run[] = "/usr/lib/jvm/default-java/bin/java -XX:+UseSerialGC "
+	"-XX:TieredStopAtLevel=1 -Xss64m -Xmx{memory_mb}m -XX:MaxMetaspaceSize=64m "
+	"-XX:ReservedCodeCacheSize=32m -Xshare:auto -cp /mnt/data Main";
+
+/* Whether j holds, field by field, what conf.h says <judge> defaults to. */
+static bool judge_is_default(const struct conf_judge *j)
+{
+	const struct sbx_limits *c = &j->compile, *t = &j->test, *m = &j->max;
+
+	return j->spare == 16 && j->width == 2 && j->max_tests == 256 && j->max_runs == 20 &&
+	       j->result_ttl_s == 3600 &&
+	       c->cpu_ms == 10000 && c->wall_ms == 20000 && c->memory == 512 * MiB &&
+	       c->pids == 64 && c->output == 64 * 1024 && c->disk == 128 * MiB &&
+	       c->fsize == 64 * MiB && c->stack == 64 * MiB &&
+	       t->cpu_ms == 5000 && t->wall_ms == 10000 && t->memory == 128 * MiB &&
+	       t->pids == 60 && t->output == 8 * MiB && t->stack == 64 * MiB &&
+	       t->fsize == 1 * MiB && t->disk == 64 * MiB && j->cpu_extra_ms == 1000 &&
+	       m->cpu_ms == 15000 && m->wall_ms == 20000 && m->memory == 512 * MiB &&
+	       m->pids == 120 && m->output == 64 * MiB && m->stack == 128 * MiB &&
+	       m->fsize == 4 * MiB && m->disk == 256 * MiB && j->max_cpu_extra_ms == 5000;
+}
+
+/* The limits no attribute sets: those of `stockade run`. */
+static bool judge_fixed(const struct sbx_limits *l)
+{
+	struct sbx_limits def;
+
+	sbx_limits_default(&def);
+	return l->inodes == def.inodes && l->nofile == def.nofile && l->cpus == 1;
+}
+
+static void judge_defaults_test(void)
+{
+	static const char *const texts[] = {
+		HEAD "  <runtime name='python'/>\n</stockade>\n",
+		HEAD "  <runtime name='python'/>\n  <judge/>\n</stockade>\n",
+		HEAD "  <judge><compile/><test-defaults/><test-max/></judge>\n"
+		"  <runtime name='python'/>\n</stockade>\n",
+	};
+	static const char *const what[] = { "no <judge>", "an empty <judge/>",
+					    "<judge> with empty children" };
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct conf *c = calloc(1, sizeof(*c));
+		const char *why = NULL;
+		char path[32];
+		int rc = load_text(texts[i], c, path);
+
+		if (!is_int(rc, 0, what[i]))
+			printf("#   %s\n", err);
+		ok(schema_accepts(path), "%s: the schema accepts it", what[i]);
+		unlink(path);
+		ok(judge_is_default(&c->judge), "%s: every judge default of conf.h", what[i]);
+		ok(judge_fixed(&c->judge.compile) && judge_fixed(&c->judge.test) &&
+		   judge_fixed(&c->judge.max),
+		   "%s: inodes, open files and cpus as `stockade run`'s", what[i]);
+		ok(sbx_limits_valid(&c->judge.compile, &why) &&
+		   sbx_limits_valid(&c->judge.test, &why) &&
+		   sbx_limits_valid(&c->judge.max, &why), "%s: the defaults are valid cells",
+		   what[i]);
+		ok(c->judge.nlangs == 0 && !conf_judge_lang(c, "c"),
+		   "%s: no languages, conf_judge_lang NULL", what[i]);
+		free(c);
+	}
+}
+
+static void judge_every_attribute(void)
+{
+	static const char text[] =
+		HEAD "  <judge spare='0' width='64' max-tests='4096' max-runs='100'\n"
+		"         result-ttl='604800'>\n"					/* 4 */
+		"    <language name='python' run='/usr/bin/python3 -S main.py'/>\n"
+		"    <test-max cpu='60' cpu-extra='10.5' wall='120' memory='2G' pids='500'\n"
+		"              output='32M' stack='256M' file-size='16M' disk='1G'/>\n"
+		"    <compile cpu='0.5' wall='1.25' memory='1G' pids='100' output='1M'\n"
+		"             stack='128K' file-size='0' disk='64K'/>\n"
+		"    <test-defaults cpu='60' cpu-extra='0' wall='0.001' memory='8M' pids='1'\n"
+		"                   output='0' stack='64K' file-size='16M' disk='1G'/>\n"
+		"    <language name='c'\n"
+		"      compile='  /usr/bin/gcc   -O2\t-o main\n   main.c  '/>\n"
+		"    <language name='java' compile=''\n"
+		"      run='/opt/jdk/bin/java -Xmx{memory_mb}m Main'/>\n"
+		"    <language name='cpp' compile='/usr/bin/g++ main.cpp'/>\n"
+		"    <language name='node'/>\n"
+		"    <language name='bash' compile='' run=''/>\n"
+		"  </judge>\n"
+		"  <runtime name='python'/>\n"
+		"</stockade>\n";
+	struct conf *c = calloc(1, sizeof(*c));
+	const struct conf_judge *j = &c->judge;
+	const struct sbx_limits *co = &j->compile, *t = &j->test, *m = &j->max;
+	const struct conf_lang *l;
+	char path[32];
+	int rc = load_text(text, c, path);
+
+	if (!is_int(rc, 0, "judge: every attribute set"))
+		printf("#   %s\n", err);
+	ok(schema_accepts(path), "the schema accepts it");
+	unlink(path);
+	ok(j->spare == 0 && j->width == 64 && j->max_tests == 4096 && j->max_runs == 100 &&
+	   j->result_ttl_s == 604800, "judge: spare 0, width 64, 4096 tests, 100 runs, a week");
+	ok(co->cpu_ms == 500 && co->wall_ms == 1250 && co->memory == 1024 * MiB &&
+	   co->pids == 100 && co->output == 1 * MiB && co->stack == 128 * 1024 &&
+	   co->fsize == 0 && co->disk == 64 * 1024,
+	   "compile: 0.5 s, 1.25 s, 1G, 100, 1M, 128K, 0, 64K");
+	ok(t->cpu_ms == 60000 && j->cpu_extra_ms == 0 && t->wall_ms == 1 &&
+	   t->memory == 8 * MiB && t->pids == 1 && t->output == 0 && t->stack == 64 * 1024 &&
+	   t->fsize == 16 * MiB && t->disk == 1024 * MiB,
+	   "test-defaults: 60 s, extra 0, 1 ms, 8M, 1, 0, 64K, 16M, 1G (each at the maximum "
+	   "or under)");
+	ok(m->cpu_ms == 60000 && j->max_cpu_extra_ms == 10500 && m->wall_ms == 120000 &&
+	   m->memory == 2048 * MiB && m->pids == 500 && m->output == 32 * MiB &&
+	   m->stack == 256 * MiB && m->fsize == 16 * MiB && m->disk == 1024 * MiB,
+	   "test-max: 60 s, extra 10.5 s, 120 s, 2G, 500, 32M, 256M, 16M, 1G");
+	ok(judge_fixed(co) && judge_fixed(t) && judge_fixed(m),
+	   "inodes, open files and cpus stay `stockade run`'s");
+	is_int(j->nlangs, 6, "six languages, in file order");
+	ok(!strcmp(j->langs[0].name, "python") && !strcmp(j->langs[1].name, "c") &&
+	   !strcmp(j->langs[5].name, "bash"), "python first, bash last");
+	l = conf_judge_lang(c, "python");
+	ok(l == &j->langs[0] && !strcmp(l->run, "/usr/bin/python3 -S main.py") &&
+	   l->compile[0] == '\0', "python: run replaced, no compile");
+	l = conf_judge_lang(c, "c");
+	ok(l && !strcmp(l->compile, "/usr/bin/gcc -O2 -o main main.c") && l->run[0] == '\0',
+	   "c: blanks, a tab and a newline collapse to single spaces; run kept built-in");
+	if (l && strcmp(l->compile, "/usr/bin/gcc -O2 -o main main.c"))
+		printf("#   '%s'\n", l->compile);
+	l = conf_judge_lang(c, "java");
+	ok(l && l->compile[0] == '\0' &&
+	   !strcmp(l->run, "/opt/jdk/bin/java -Xmx{memory_mb}m Main"),
+	   "java: an empty compile keeps the built-in; {memory_mb} kept for the keeper");
+	l = conf_judge_lang(c, "node");
+	ok(l && !l->compile[0] && !l->run[0], "node: named with neither line");
+	ok(conf_judge_lang(c, "cpp") == &j->langs[3] && !conf_judge_lang(c, "ruby") &&
+	   !conf_judge_lang(c, "C") && !conf_judge_lang(c, "gcc"),
+	   "conf_judge_lang: exact names only (no case folding, no aliases)");
+	free(c);
+}
+
+/* The shipped <judge>: the numbers and command lines. */
+static void judge_shipped(const struct conf *c)
+{
+	const struct conf_judge *j = &c->judge;
+	const struct conf_lang *l;
+
+	ok(judge_is_default(j), "shipped judge: spare 16, width 2, and every limit at its "
+	   "default");
+	is_int(j->nlangs, 3, "shipped judge: three languages");
+	l = conf_judge_lang(c, "c");
+	ok(l && !strcmp(l->compile, "/usr/bin/gcc -O2 -std=gnu17 -pipe -o main main.c -lm") &&
+	   !l->run[0], "shipped judge: c's compile line");
+	l = conf_judge_lang(c, "cpp");
+	ok(l && !strcmp(l->compile, "/usr/bin/g++ -O2 -std=gnu++17 -pipe -o main main.cpp") &&
+	   !l->run[0], "shipped judge: cpp's compile line");
+	l = conf_judge_lang(c, "java");
+	ok(l && !strcmp(l->compile, java_compile) && !strcmp(l->run, java_run),
+	   "shipped judge: java's compile and run lines");
+	ok(!conf_judge_lang(c, "python"), "shipped judge: python keeps the built-in");
+}
+
+/* A <judge> with body (from line 5), or with attrs (line 4), beside a runtime. */
+#define JUDGE(body) \
+	HEAD "  <runtime name='python'/>\n  <judge>\n" body "  </judge>\n</stockade>\n"
+#define JUDGE_ATTRS(attrs) \
+	HEAD "  <runtime name='python'/>\n  <judge " attrs "/>\n</stockade>\n"
+
+static void judge_errors(void)
+{
+	char text[2048], longline[600];
+
+	/* <judge>'s own attributes: the walk's ranges (the schema has counts) */
+	refused("judge: spare 257", JUDGE_ATTRS("spare='257'"), 4,
+		"judge/@spare: 257 is outside [0, 256]", NULL, false);
+	refused("judge: width 0", JUDGE_ATTRS("width='0'"), 4,
+		"judge/@width: 0 is outside [1, 64]", NULL, false);
+	refused("judge: width 65", JUDGE_ATTRS("width='65'"), 4,
+		"judge/@width: 65 is outside [1, 64]", NULL, false);
+	refused("judge: max-tests 0", JUDGE_ATTRS("max-tests='0'"), 4,
+		"judge/@max-tests: 0 is outside [1, 4096]", NULL, false);
+	refused("judge: max-tests 4097", JUDGE_ATTRS("max-tests='4097'"), 4,
+		"judge/@max-tests: 4097 is outside [1, 4096]", NULL, false);
+	refused("judge: max-runs 0", JUDGE_ATTRS("max-runs='0'"), 4,
+		"judge/@max-runs: 0 is outside [1, 100]", NULL, false);
+	refused("judge: max-runs 101", JUDGE_ATTRS("max-runs='101'"), 4,
+		"judge/@max-runs: 101 is outside [1, 100]", NULL, false);
+	refused("judge: result-ttl 0", JUDGE_ATTRS("result-ttl='0'"), 4,
+		"judge/@result-ttl: 0 is outside [1, 604800]", NULL, false);
+	refused("judge: result-ttl 604801", JUDGE_ATTRS("result-ttl='604801'"), 4,
+		"judge/@result-ttl: 604801 is outside [1, 604800]", NULL, false);
+	refused("judge: result-ttl with a fraction", JUDGE_ATTRS("result-ttl='1.5'"), 4,
+		"judge/@result-ttl: not a whole number", NULL, true);
+	refused("judge: unknown attribute", JUDGE_ATTRS("cells='4'"), 4,
+		"judge/@cells: unknown attribute", NULL, true);
+	refused("a second judge",
+		HEAD "  <judge/>\n  <runtime name='python'/>\n  <judge spare='1'/>\n"
+		"</stockade>\n", 5, "judge: a second <judge>", "first is at line 3", true);
+	refused("judge: text", JUDGE("    sixteen\n"), 4, "judge: text is not allowed", NULL,
+		true);
+	refused("judge: unknown child", JUDGE("    <limits memory='1G'/>\n"), 5,
+		"judge/limits: unknown element",
+		"<compile>, <test-defaults>, <test-max> or <language>", true);
+
+	/* <compile>, <test-defaults>, <test-max> */
+	refused("judge: a second compile",
+		JUDGE("    <compile/>\n    <compile cpu='1'/>\n"), 6,
+		"judge/compile: a second <compile>", "first is at line 5", true);
+	refused("judge: a second test-max",
+		JUDGE("    <test-max/>\n    <test-defaults/>\n    <test-max cpu='1'/>\n"), 7,
+		"judge/test-max: a second <test-max>", "first is at line 5", true);
+	refused("judge: compile has no cpu-extra", JUDGE("    <compile cpu-extra='1'/>\n"), 5,
+		"judge/compile/@cpu-extra: unknown attribute", NULL, true);
+	refused("judge: unknown limit", JUDGE("    <test-max inodes='100'/>\n"), 5,
+		"judge/test-max/@inodes: unknown attribute", NULL, true);
+	refused("judge: a child in compile", JUDGE("    <compile><x/></compile>\n"), 5,
+		"judge/compile/x: unknown element", NULL, true);
+	refused("judge: bad size", JUDGE("    <test-defaults memory='128Q'/>\n"), 5,
+		"judge/test-defaults/@memory: not a size: 128Q", NULL, true);
+	refused("judge: bad seconds", JUDGE("    <test-max cpu='1m'/>\n"), 5,
+		"judge/test-max/@cpu: not a number of seconds: 1m", NULL, true);
+	refused("judge: bad count", JUDGE("    <compile pids='-1'/>\n"), 5,
+		"judge/compile/@pids: not a whole number", NULL, true);
+	refused("judge: a compile cell a cell cannot honour",
+		JUDGE("    <compile memory='1M'/>\n"), 5,
+		"judge/compile: limit memory=1048576 is outside", NULL, false);
+	refused("judge: a test cell of 0 CPU", JUDGE("    <test-defaults cpu='0'/>\n"), 5,
+		"judge/test-defaults: limit cpu_ms=0 is outside", NULL, false);
+	refused("judge: a maximum a cell cannot honour",
+		JUDGE("    <test-max stack='2G'/>\n"), 5,
+		"judge/test-max: limit stack=2147483648 is outside", NULL, false);
+	refused("judge: a default above its maximum",
+		JUDGE("    <test-max memory='1G'/>\n    <test-defaults memory='1.5G'/>\n"), 6,
+		"judge/test-defaults/@memory: 1536M is more than test-max's (1G)", NULL, false);
+	refused("judge: a default above the default maximum",
+		JUDGE("    <test-defaults wall='20.5'/>\n"), 5,
+		"judge/test-defaults/@wall: 20.500 s is more than test-max's (20 s)", NULL,
+		false);
+	refused("judge: a maximum below the default default",
+		JUDGE("    <test-max cpu='2'/>\n"), 5,
+		"judge/test-max/@cpu: 2 s is less than test-defaults' (5 s)", NULL, false);
+	refused("judge: pids default above the maximum",
+		JUDGE("    <test-defaults pids='121'/>\n"), 5,
+		"judge/test-defaults/@pids: 121 is more than test-max's (120)", NULL, false);
+	refused("judge: cpu-extra default above the maximum",
+		JUDGE("    <test-defaults cpu-extra='6'/>\n"), 5,
+		"judge/test-defaults/@cpu-extra: 6 s is more than test-max's (5 s)", NULL, false);
+	refused("judge: output maximum below the default",
+		JUDGE("    <test-max output='4M'/>\n"), 5,
+		"judge/test-max/@output: 4M is less than test-defaults' (8M)", NULL, false);
+	refused("judge: disk default above the maximum",
+		JUDGE("    <test-defaults disk='512M'/>\n"), 5,
+		"judge/test-defaults/@disk: 512M is more than test-max's (256M)", NULL, false);
+	refused("judge: file-size default above the maximum",
+		JUDGE("    <test-defaults file-size='5M'/>\n"), 5,
+		"judge/test-defaults/@file-size: 5M is more than test-max's (4M)", NULL, false);
+	refused("judge: stack default above the maximum",
+		JUDGE("    <test-defaults stack='129M'/>\n"), 5,
+		"judge/test-defaults/@stack: 129M is more than test-max's (128M)", NULL, false);
+	refused("judge: cpu and cpu-extra past a cell's hour",
+		JUDGE("    <test-max cpu='3600' cpu-extra='1'/>\n"), 5,
+		"judge/test-max/@cpu-extra: cpu and cpu-extra together are 3601 s", NULL, false);
+	refused("judge: cpu-extra above an hour",
+		JUDGE("    <test-max cpu-extra='3601'/>\n"), 5,
+		"judge/test-max/@cpu-extra: 3601 is outside [0, 3600] seconds", NULL, false);
+
+	/* <language> */
+	refused("language: unknown name", JUDGE("    <language name='ruby'/>\n"), 5,
+		"judge/language/@name: not a language: ruby",
+		"c, cpp, python, node, bash or java", true);
+	refused("language: no name", JUDGE("    <language run='/bin/x'/>\n"), 5,
+		"judge/language/@name: missing", NULL, true);
+	refused("language: a second c",
+		JUDGE("    <language name='c'/>\n    <language name='cpp'/>\n"
+		      "    <language name='c' compile='/usr/bin/cc main.c'/>\n"), 7,
+		"judge/language[c]: a second language c", "first is at line 5", false);
+	refused("language: unknown attribute",
+		JUDGE("    <language name='c' flags='-O2'/>\n"), 5,
+		"judge/language[c]/@flags: unknown attribute", NULL, true);
+	refused("language: a child", JUDGE("    <language name='c'><run/></language>\n"), 5,
+		"judge/language[c]/run: unknown element", NULL, true);
+	refused("language: a relative command",
+		JUDGE("    <language name='c' compile='gcc -o main main.c'/>\n"), 5,
+		"judge/language[c]/@compile: the command is not an absolute path: gcc", NULL,
+		true);
+	refused("language: a relative run after blanks",
+		JUDGE("    <language name='cpp' run='  ./main'/>\n"), 5,
+		"judge/language[cpp]/@run: the command is not an absolute path: ./main", NULL,
+		true);
+	refused("language: blanks only",
+		JUDGE("    <language name='java' run='   '/>\n"), 5,
+		"judge/language[java]/@run: names no command", NULL, true);
+	memset(longline, 'x', sizeof(longline));
+	memcpy(longline, "/usr/bin/", 9);
+	longline[512] = '\0';
+	snprintf(text, sizeof(text), JUDGE("    <language name='c' compile='%s'/>\n"),
+		 longline);
+	refused("language: a command of 512 bytes", text, 5,
+		"judge/language[c]/@compile: longer than 511 bytes", NULL, true);
+	longline[511] = '\0';
+	snprintf(text, sizeof(text), JUDGE("    <language name='c' compile='%s'/>\n"),
+		 longline);
+	{
+		struct conf *c = calloc(1, sizeof(*c));
+		char path[32];
+		int rc = load_text(text, c, path);
+
+		ok(rc == 0 && strlen(c->judge.langs[0].compile) == 511 && schema_accepts(path),
+		   "language: a command of 511 bytes is kept whole");
+		if (rc)
+			printf("#   %s\n", err);
+		unlink(path);
+		free(c);
+	}
+	refused("language: a compile line for python",
+		JUDGE("    <language name='python' compile='/usr/bin/python3 -m py_compile'/>\n"),
+		5, "judge/language[python]/@compile: python is interpreted", NULL, false);
+	refused("language: a placeholder in compile",
+		JUDGE("    <language name='java' compile='/usr/bin/javac -J-Xmx{memory_mb}m'/>\n"),
+		5, "judge/language[java]/@compile: {...} is for run only", NULL, false);
+	refused("language: a misspelt placeholder",
+		JUDGE("    <language name='java' run='/usr/bin/java -Xmx{memory_MB}m Main'/>\n"),
+		5, "judge/language[java]/@run: not a placeholder: {memory_MB}m",
+		"run knows {memory_mb}", false);
+	refused("language: a control character",
+		JUDGE("    <language name='c' run='/usr/bin/a&#127;b'/>\n"), 5,
+		"judge/language[c]/@run: holds a control character", NULL, false);
+}
+
+/* ------------------------------------------------------------------------------------
+ * <anonymous>: tenants served by client address
+ */
+
+static void anonymous(void)
+{
+	static const char text[] =
+		HEAD "  <runtime name='python'/>\n"
+		"  <tenant name='keyed'><key id='k' sha256='" HA "'/></tenant>\n"	/* 4 */
+		"  <tenant name='lan' max-sessions='2'>\n"				/* 5 */
+		"    <anonymous networks='10.1.2.3/8  192.0.2.7\n"
+		"      172.16.0.0/13 2001:db8::1/127 ::ffff:198.51.100.0/120'/>\n"
+		"  </tenant>\n"
+		"  <tenant name='local'>\n"
+		"    <key id='lk' sha256='" HB "'/>\n"
+		"    <anonymous networks='127.0.0.0/8 ::1/128 10.0.0.0/8'/>\n"
+		"  </tenant>\n"
+		"  <tenant name='rest'>\n"
+		"    <anonymous networks='0.0.0.0/0 ::/0'/>\n"
+		"  </tenant>\n"
+		"</stockade>\n";
+	static const struct {
+		const char *addr;
+		int tenant;	/* index, or -1 for none */
+	} cases[] = {
+		{ "127.0.0.1", 2 }, { "127.255.255.255", 2 }, { "::1", 2 },
+		{ "::ffff:127.0.0.1", 2 }, { "::FFFF:127.0.0.2", 2 },
+		{ "10.200.1.1", 1 },		/* 10.1.2.3/8 is 10.0.0.0/8: lan, before local */
+		{ "192.0.2.7", 1 },		/* a bare address: /32 */
+		{ "192.0.2.8", 3 },
+		{ "172.16.0.1", 1 }, { "172.23.255.255", 1 }, { "172.24.0.0", 3 },	/* /13 */
+		{ "2001:db8::", 1 }, { "2001:db8::1", 1 }, { "2001:db8::2", 5 },	/* /127 */
+		{ "::ffff:198.51.100.9", 1 }, { "198.51.100.255", 1 },	/* mapped /120: /24 */
+		{ "198.51.101.0", 3 },
+		{ "::2", 3 + 2 }, { "fe80::1", 3 + 2 },
+		{ "8.8.8.8", 3 }, { "0.0.0.0", 3 }, { "255.255.255.255", 3 },
+		{ "localhost", -1 }, { "", -1 }, { "127.0.0.1 ", -1 }, { "127.1", -1 },
+		{ "10.0.0.1/8", -1 },
+	};
+	struct conf *c = calloc(1, sizeof(*c));
+	const struct conf_tenant *lan = &c->tenants[1], *loc = &c->tenants[2];
+	const struct conf_key *k = NULL;
+	unsigned char sha[32];
+	char path[32];
+	bool all = true;
+	int rc = load_text(text, c, path);
+
+	if (!is_int(rc, 0, "anonymous tenants load, one with no key"))
+		printf("#   %s\n", err);
+	ok(schema_accepts(path), "the schema accepts them");
+	unlink(path);
+	ok(c->ntenants == 4 && c->tenants[0].nnets == 0 && lan->nkeys == 0 && lan->nnets == 5 &&
+	   loc->nkeys == 1 && loc->nnets == 3 && c->tenants[3].nnets == 2,
+	   "networks counted; a keyed tenant has none; lan has no key");
+	ok(lan->nets[0].family == AF_INET && lan->nets[0].prefix == 8 &&
+	   !memcmp(lan->nets[0].addr, "\x0a\0\0\0", 4),
+	   "10.1.2.3/8: host bits cleared to 10.0.0.0/8");
+	ok(lan->nets[1].family == AF_INET && lan->nets[1].prefix == 32 &&
+	   !memcmp(lan->nets[1].addr, "\xc0\x00\x02\x07", 4), "a bare IPv4 address is a /32");
+	ok(lan->nets[2].prefix == 13 && !memcmp(lan->nets[2].addr, "\xac\x10\0\0", 4),
+	   "172.16.0.0/13 kept");
+	ok(lan->nets[3].family == AF_INET6 && lan->nets[3].prefix == 127 &&
+	   lan->nets[3].addr[15] == 0 && lan->nets[3].addr[0] == 0x20,
+	   "2001:db8::1/127: the last bit cleared");
+	ok(lan->nets[4].family == AF_INET && lan->nets[4].prefix == 24 &&
+	   !memcmp(lan->nets[4].addr, "\xc6\x33\x64\x00", 4),
+	   "::ffff:198.51.100.0/120 kept as 198.51.100.0/24");
+	ok(loc->nets[1].family == AF_INET6 && loc->nets[1].prefix == 128 &&
+	   loc->nets[1].addr[15] == 1, "::1/128");
+	ok(c->tenants[3].nets[0].prefix == 0 && c->tenants[3].nets[1].prefix == 0,
+	   "/0 in both families");
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct conf_tenant *want = cases[i].tenant < 0 ? NULL :
+			cases[i].tenant == 5 ? &c->tenants[3] : &c->tenants[cases[i].tenant];
+		const struct conf_tenant *got = conf_tenant_by_addr(c, cases[i].addr);
+
+		if (got != want) {
+			printf("#   %s: got %s, want %s\n", cases[i].addr, got ? got->name : "none",
+			       want ? want->name : "none");
+			all = false;
+		}
+	}
+	ok(all, "by address: v4, v6, mapped, /0, /8, /13, /32, /127, /128, first match "
+	   "in file order, garbage matches nothing");
+	ok(conf_tenant_by_addr(c, NULL) == NULL, "by address: NULL is no one");
+
+	/* the same networks, the catch-all first: it wins */
+	memmove(&c->tenants[1], &c->tenants[3], sizeof(c->tenants[0]));
+	ok(conf_tenant_by_addr(c, "127.0.0.1") == &c->tenants[1] &&
+	   conf_tenant_by_addr(c, "::1") == &c->tenants[1],
+	   "the first tenant in file order wins, even over a narrower network");
+	c->tenants[1].nnets = 1;	/* 0.0.0.0/0 only */
+	ok(conf_tenant_by_addr(c, "::1") == &c->tenants[2] &&
+	   conf_tenant_by_addr(c, "::ffff:127.0.0.1") == &c->tenants[1],
+	   "an IPv4 network never holds IPv6 clients; a mapped client is IPv4");
+
+	sha_of(sha, 0xff, 0xff, 0xff, 0xff);
+	ok(conf_tenant_by_key(c, sha, &k) == &c->tenants[2] && k == &c->tenants[2].keys[0],
+	   "an anonymous tenant's key still finds it");
+	free(c);
+
+	/* A keyless tenant reachable by nothing is refused (tenant_errors); a keyed one
+	 * with no networks is not found by address. */
+	c = calloc(1, sizeof(*c));
+	rc = load_text(HEAD "  <runtime name='python'/>\n"
+		       "  <tenant name='k'><key id='k' sha256='" HA "'/></tenant>\n"
+		       "</stockade>\n", c, path);
+	unlink(path);
+	ok(rc == 0 && !conf_tenant_by_addr(c, "127.0.0.1"),
+	   "no anonymous tenant: no one by address");
+	free(c);
+}
+
+/* A tenant "pub" whose body starts at line 5. */
+#define TENANT(body) HEAD "  <runtime name='python'/>\n  <tenant name='pub'>\n" body \
+	"  </tenant>\n</stockade>\n"
+
+static void anonymous_errors(void)
+{
+	char text[2048], *at;
+
+	refused("anonymous: a prefix of 33",
+		TENANT("    <anonymous networks='127.0.0.0/8 10.0.0.0/33'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: 10.0.0.0/33",
+		"an IPv4 prefix is 0 to 32", false);
+	refused("anonymous: a prefix of 129",
+		TENANT("    <anonymous networks='::/129'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: ::/129",
+		"an IPv6 prefix is 0 to 128", false);
+	refused("anonymous: an octet of 256",
+		TENANT("    <anonymous networks='10.0.0.256/32'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: 10.0.0.256/32",
+		"not an IPv4 or IPv6 address", false);
+	refused("anonymous: a short IPv4 address",
+		TENANT("    <anonymous networks='127.1'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: 127.1", NULL, false);
+	refused("anonymous: a host name",
+		TENANT("    <anonymous networks='localhost'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: localhost", NULL, true);
+	refused("anonymous: an empty prefix",
+		TENANT("    <anonymous networks='10.0.0.0/'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: 10.0.0.0/", NULL, true);
+	refused("anonymous: a prefix alone",
+		TENANT("    <anonymous networks='/8'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: /8", NULL, true);
+	refused("anonymous: two prefixes",
+		TENANT("    <anonymous networks='10.0.0.0/8/8'/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: not a network: 10.0.0.0/8/8", NULL, true);
+	refused("anonymous: no networks", TENANT("    <anonymous networks=' '/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: names no network", NULL, true);
+	refused("anonymous: networks missing", TENANT("    <anonymous/>\n"), 5,
+		"tenant[pub]/anonymous/@networks: missing", NULL, true);
+	refused("anonymous: unknown attribute",
+		TENANT("    <anonymous networks='::1' keys='no'/>\n"), 5,
+		"tenant[pub]/anonymous/@keys: unknown attribute", NULL, true);
+	refused("anonymous: a child",
+		TENANT("    <anonymous networks='::1'><key id='k' sha256='" HA "'/></anonymous>\n"),
+		5, "tenant[pub]/anonymous/key[k]: unknown element", NULL, true);
+	refused("anonymous: a second one",
+		TENANT("    <anonymous networks='::1'/>\n    <anonymous networks='127.0.0.1'/>\n"),
+		6, "tenant[pub]/anonymous: a second <anonymous>", "first is at line 5", true);
+
+	at = text + sprintf(text, HEAD "  <runtime name='python'/>\n  <tenant name='pub'>\n"
+			    "    <anonymous networks='");
+	for (int i = 0; i < 17; i++)
+		at += sprintf(at, "10.0.0.%d ", i);
+	sprintf(at, "'/>\n  </tenant>\n</stockade>\n");
+	refused("anonymous: 17 networks", text, 5,
+		"tenant[pub]/anonymous/@networks: more than 16 networks", NULL, false);
+	/* 16 fit */
+	{
+		struct conf *c = calloc(1, sizeof(*c));
+		char path[32];
+		int rc;
+
+		at = strstr(text, "10.0.0.16 ");
+		memmove(at, at + strlen("10.0.0.16 "), strlen(at + strlen("10.0.0.16 ")) + 1);
+		rc = load_text(text, c, path);
+		unlink(path);
+		ok(rc == 0 && c->tenants[0].nnets == 16 &&
+		   conf_tenant_by_addr(c, "10.0.0.15") == &c->tenants[0] &&
+		   !conf_tenant_by_addr(c, "10.0.0.16"), "anonymous: 16 networks load");
+		if (rc)
+			printf("#   %s\n", err);
+		free(c);
+	}
+}
+
 int main(void)
 {
 	plan(PLAN);
@@ -844,6 +1380,11 @@ int main(void)
 	tenants();
 	tenant_count();
 	tenant_errors();
+	judge_defaults_test();
+	judge_every_attribute();
+	judge_errors();
+	anonymous();
+	anonymous_errors();
 	xmlCleanupParser();
 	return done_testing();
 }
