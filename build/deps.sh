@@ -12,6 +12,8 @@ BUILD="$BUILD libfcgi-dev libssl-dev"
 RUNTIMES="python3 nodejs bash g++"
 # What warm python cells import before any user code (issue 3): plots and data frames.
 RUNTIMES="$RUNTIMES python3-numpy python3-pandas python3-matplotlib"
+# The judge's Java (issue 5): Debian's default JDK, reached as /usr/lib/jvm/default-java.
+RUNTIMES="$RUNTIMES default-jdk-headless"
 # The stack build/stack.sh starts: the session directory, the web server in front of
 # stockade-fcgi, and the audit log's collector with its secure-logging (sealing) module.
 STACK="memcached nginx syslog-ng-core syslog-ng-mod-slog"

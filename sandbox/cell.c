@@ -94,6 +94,13 @@
 /* Top-level names the cell gets in the host's shape: links into /usr, or directories. */
 static const char *const top_dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
 
+/* Host directories of /etc bound read-only into the cell when the host has them:
+ * Debian's alternatives (links in /usr lead through it: awk, libblas.so.3 for numpy)
+ * and the OpenJDK configuration its /usr/lib/jvm links to (jvm.cfg, java.security).
+ * Links into /usr and public defaults, nothing secret. */
+static const char *const etc_dirs[] = { "etc/alternatives", "etc/java-17-openjdk",
+					"etc/java-21-openjdk", "etc/java-25-openjdk" };
+
 /* The failure record a cell process writes before _exit(127). */
 enum fail_phase { FAIL_SETUP, FAIL_EXEC };
 
@@ -140,6 +147,19 @@ enum {
 	MSG_NET = 'n',		/* helper: the loopback is up */
 	MSG_ROOT = 'r',		/* supervisor: the root skeleton, a mount fd */
 	MSG_FILTER = 'f',	/* supervisor: the seccomp program, struct filter_msg */
+	MSG_RUN = 'x',		/* supervisor: a pre-started cell's program, struct run_msg,
+				 * with its stdin as a descriptor (or none) */
+	MSG_READY = 'y',	/* init -> supervisor: a pre-started cell waits for MSG_RUN */
+};
+
+/* The program a pre-started cell runs, and the rlimits it gets (init lowers its own,
+ * which the program inherits; the cgroup limits are the supervisor's to set). */
+struct run_msg {
+	char tag;				/* MSG_RUN */
+	uint8_t merge_stderr, user_binary, has_stdin;
+	uint32_t argc;
+	uint64_t cpu_s, fsize, stack, nofile;
+	char strs[SBX_FIRE_MAX_ARGV];		/* argc NUL-terminated strings */
 };
 
 struct filter_msg {
@@ -573,6 +593,73 @@ static _Noreturn void program(const struct spawn *sp)
 	}
 }
 
+/*
+ * A pre-started cell's init, set up and waiting: says "ready", receives the program
+ * (struct run_msg and its stdin) and lowers its rlimits to the program's. Returns the
+ * spawn description to run it with (static: init is a forked copy with nothing else to
+ * use the memory for). Fails the cell on anything malformed; exits if the supervisor
+ * is gone.
+ */
+static const struct spawn *await_program(const struct spawn *sp, int report)
+{
+	static struct run_msg m;
+	static const char *argv[SBX_FIRE_MAX_ARGS + 1];
+	static struct sbx_exec x;
+	static struct spawn run;
+	char cbuf[CMSG_SPACE(sizeof(int))], tag = MSG_READY;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	size_t off = offsetof(struct run_msg, strs), end;
+	ssize_t n;
+
+	if (send(sp->sync_rd, &tag, 1, MSG_NOSIGNAL) != 1)
+		_exit(127);	/* the supervisor is gone */
+	do
+		n = recvmsg(sp->sync_rd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		_exit(127);
+	if (n < 0)
+		child_fail(report, "receive the program");
+	errno = EPROTO;
+	cm = CMSG_FIRSTHDR(&mh);
+	if ((size_t)n < off || m.tag != MSG_RUN || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    m.argc < 1 || m.argc > SBX_FIRE_MAX_ARGS ||
+	    (m.has_stdin && (!cm || cm->cmsg_level != SOL_SOCKET ||
+			     cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))) ||
+	    (!m.has_stdin && cm))
+		child_fail(report, "receive the program");
+	end = (size_t)n - off;
+	for (size_t i = 0, p = 0; i < m.argc; i++) {
+		const char *z = memchr(m.strs + p, '\0', end - p);
+
+		if (p >= end || !z)
+			child_fail(report, "receive the program");
+		argv[i] = m.strs + p;
+		p = (size_t)(z - m.strs) + 1;
+	}
+	argv[m.argc] = NULL;
+	x = *sp->x;
+	x.argv = argv;
+	x.merge_stderr = m.merge_stderr;
+	x.user_binary = m.user_binary;
+	x.stdin_fd = -1;
+	if (m.has_stdin)
+		memcpy(&x.stdin_fd, CMSG_DATA(cm), sizeof(int));
+	/* only ever lower: an unprivileged process cannot raise a hard limit */
+	set_rlimit(report, RLIMIT_FSIZE, m.fsize, m.fsize, "RLIMIT_FSIZE");
+	set_rlimit(report, RLIMIT_NOFILE, m.nofile, m.nofile, "RLIMIT_NOFILE");
+	set_rlimit(report, RLIMIT_STACK, m.stack, m.stack, "RLIMIT_STACK");
+	set_rlimit(report, RLIMIT_CPU, m.cpu_s, m.cpu_s + 1, "RLIMIT_CPU");
+	run = *sp;
+	run.x = &x;
+	return &run;
+}
+
+static _Noreturn void run_program(const struct spawn *sp);
+
 /* pid 1 of the cell. Never returns. */
 static _Noreturn void cell_init(const struct spawn *sp)
 {
@@ -582,7 +669,6 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	static struct init_msgs msgs;
 	int fd = sp->fail_wr;
 	char opts[96];
-	pid_t child;
 
 	/* if the supervisor dies from here on, so does the cell */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -620,10 +706,13 @@ static _Noreturn void cell_init(const struct spawn *sp)
 		child_fail(fd, "chdir new root");
 
 	bind_ro(fd, "/usr", "usr");
-	/* Debian's alternatives: links in /usr lead through it (awk, libblas.so.3 for
-	 * numpy); links into /usr, nothing secret */
-	if (access("/etc/alternatives", F_OK) == 0)
-		bind_ro(fd, "/etc/alternatives", "etc/alternatives");
+	for (size_t i = 0; i < sizeof(etc_dirs) / sizeof(etc_dirs[0]); i++) {
+		char host[40];
+
+		snprintf(host, sizeof(host), "/%s", etc_dirs[i]);
+		if (access(host, F_OK) == 0)
+			bind_ro(fd, host, etc_dirs[i]);
+	}
 	/* /bin, /lib, ... : links into /usr in the skeleton, or (on a host without merged
 	 * /usr) directories to bind like /usr */
 	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]); i++) {
@@ -678,6 +767,16 @@ static _Noreturn void cell_init(const struct spawn *sp)
 	install_filter(fd, &msgs);
 	/* the program may talk to itself on 127.0.0.1: not before the helper has lo up */
 	await_msg(sp->sync_rd, fd, MSG_NET, &msgs);
+	/* a pre-started cell's program comes now */
+	run_program(sp->x->argv ? sp : await_program(sp, fd));
+}
+
+/* init, set up: runs the program and reaps until it is gone. */
+static _Noreturn void run_program(const struct spawn *sp)
+{
+	int fd = sp->fail_wr;
+	pid_t child;
+
 	close(sp->sync_rd);
 	if (chdir("/mnt/data") < 0)
 		child_fail(fd, "chdir /mnt/data");
@@ -967,7 +1066,7 @@ static int skel_copy(int mfd, const char *from, const char *to)
 static int make_root(const char **why)
 {
 	static const char *const dirs[][2] = {
-		{ "usr", "0755" }, { "etc", "0755" }, { "etc/alternatives", "0755" },
+		{ "usr", "0755" }, { "etc", "0755" },
 		{ "dev", "0755" }, { "dev/shm", "1777" },
 		{ "proc", "0555" }, { "tmp", "1777" }, { "mnt", "0755" }, { "mnt/data", "0755" },
 	};
@@ -1009,6 +1108,13 @@ static int make_root(const char **why)
 	*why = "cannot build the root";
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && rc == 0; i++)
 		rc = skel_dir(mfd, dirs[i][0], (mode_t)strtoul(dirs[i][1], NULL, 8));
+	for (size_t i = 0; i < sizeof(etc_dirs) / sizeof(etc_dirs[0]) && rc == 0; i++) {
+		char host[40];
+
+		snprintf(host, sizeof(host), "/%s", etc_dirs[i]);
+		if (access(host, F_OK) == 0)
+			rc = skel_dir(mfd, etc_dirs[i], 0755);	/* init binds it */
+	}
 	for (size_t i = 0; i < sizeof(top_dirs) / sizeof(top_dirs[0]) && rc == 0; i++) {
 		char host[16], target[PATH_MAX];
 		struct stat st;
@@ -1360,10 +1466,14 @@ static void kill_cell(const struct sbx_cell *c, pid_t init)
 static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status, int st,
 		     const struct sbx_cg_stats *cs)
 {
-	o->cpu_ms = cs->cpu_ns / 1000000;
+	uint64_t cpu_ns = cs->cpu_ns > c->cpu_base_ns ? cs->cpu_ns - c->cpu_base_ns : 0;
+	uint64_t hits = cs->memory_limit_hits > c->hits_base ?
+			cs->memory_limit_hits - c->hits_base : 0;
+
+	o->cpu_ms = cpu_ns / 1000000;
 	o->memory_peak_kb = cs->memory_peak / 1024;
-	o->oom = cs->oom_kills > 0;
-	if (cs->cpu_ns > c->lim.cpu_ms * 1000000ULL)
+	o->oom = cs->oom_kills > c->oom_base;
+	if (cpu_ns > c->lim.cpu_ms * 1000000ULL)
 		o->cpu_exceeded = true;
 
 	if (have_status && WIFEXITED(st)) {
@@ -1387,7 +1497,7 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 		o->status = SBX_STATUS_OUTPUT_LIMIT;
 	else if (have_status && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		o->status = SBX_STATUS_OK;
-	else if (cs->memory_limit_hits > 0 && cs->memory_peak + 4096 * 64 >= c->lim.memory)
+	else if (hits > 0 && cs->memory_peak + 4096 * 64 >= c->lim.memory)
 		/* failed after running into the memory limit: an allocation that failed */
 		o->status = SBX_STATUS_MEMORY_LIMIT;
 	else
@@ -1397,7 +1507,7 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 
 static void close_live(struct sbx_live *lv)
 {
-	int *fds[] = { &lv->pidfd, &lv->out, &lv->err, &lv->fail, &lv->status };
+	int *fds[] = { &lv->pidfd, &lv->out, &lv->err, &lv->fail, &lv->status, &lv->ctl };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -1424,7 +1534,7 @@ int sbx_cell_start(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_ex
 	sbx_buf_init(&o->out, c->lim.output);
 	sbx_buf_init(&o->err, c->lim.output);
 	*lv = (struct sbx_live){ .init = -1, .pidfd = -1, .out = -1, .err = -1, .fail = -1,
-				 .status = -1 };
+				 .status = -1, .ctl = -1 };
 	if (c->used) {
 		*why = "a cell runs one program";
 		return -EBUSY;
@@ -1508,7 +1618,10 @@ int sbx_cell_start(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_ex
 		rc = 1;
 		goto fail_start;
 	}
-	close(sync[1]);
+	if (x->argv)
+		close(sync[1]);
+	else
+		lv->ctl = sync[1];	/* pre-started: the program goes this way later */
 	lv->init = init;
 	lv->pidfd = pidfd;
 	/* the wall clock runs from the moment the cell has everything it needs */
@@ -1556,7 +1669,7 @@ void sbx_cell_end(struct sbx_cell *c, struct sbx_live *lv)
 }
 
 /* Runs a started cell to its end or its limits, then measures it. */
-static int wait_cell(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live *lv,
+int sbx_cell_wait(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live *lv,
 		     struct sbx_outcome *o, const char **why)
 {
 	struct sbx_cg_stats cs;
@@ -1579,7 +1692,8 @@ static int wait_cell(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_li
 				kill_cell(c, init);
 				killed = true;
 			} else if (sbx_cg_cpu_ns(&c->cg, &cpu_ns) == 0 &&
-				   cpu_ns >= c->lim.cpu_ms * 1000000ULL) {
+				   (cpu_ns = cpu_ns > c->cpu_base_ns ? cpu_ns - c->cpu_base_ns : 0) >=
+				   c->lim.cpu_ms * 1000000ULL) {
 				o->cpu_exceeded = true;
 				kill_cell(c, init);
 				killed = true;
@@ -1686,7 +1800,119 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
 		return rc;
 	if (rc == 1)
 		return 0;
-	return wait_cell(c, x, &lv, o, why);
+	return sbx_cell_wait(c, x, &lv, o, why);
+}
+
+int sbx_cell_arm(struct sbx_cell *c, struct sbx_filter *f, const char *const *envp,
+		 struct sbx_live *lv, struct sbx_outcome *o, const char **why)
+{
+	/* no argv: init sets everything up, then waits for sbx_cell_fire */
+	const struct sbx_exec armed = { .argv = NULL, .envp = envp, .stdin_fd = -1 };
+
+	return sbx_cell_start(c, f, &armed, lv, o, why);
+}
+
+int sbx_cell_ready(struct sbx_live *lv, int timeout_ms)
+{
+	struct pollfd p = { lv->ctl, POLLIN, 0 };
+	char tag = 0;
+	int n;
+
+	if (lv->ctl < 0)
+		return -EPIPE;
+	do
+		n = poll(&p, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return -ETIMEDOUT;
+	if (n < 0 || recv(lv->ctl, &tag, 1, MSG_DONTWAIT) != 1 || tag != MSG_READY)
+		return -EPIPE;
+	return 0;
+}
+
+int sbx_cell_fire(struct sbx_cell *c, struct sbx_live *lv, const struct sbx_exec *x,
+		  const struct sbx_limits *lim, struct sbx_outcome *o, const char **why)
+{
+	static __thread struct run_msg m;
+	struct sbx_limits l = *lim;
+	struct sbx_cg_stats cs;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &m };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	size_t len = 0;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->exit_code = -1;
+	sbx_buf_init(&o->out, lim->output);
+	sbx_buf_init(&o->err, lim->output);
+	if (lv->ctl < 0 || lv->init <= 0) {
+		*why = "the cell is not waiting for a program";
+		return -EINVAL;
+	}
+	/* what the cell was armed with bounds the rlimits; its tmpfs sizes are final */
+	if (l.fsize > c->lim.fsize || l.stack > c->lim.stack || l.nofile > c->lim.nofile ||
+	    l.cpu_ms > c->lim.cpu_ms) {
+		*why = "the program's limits exceed the pre-started cell's";
+		return -ERANGE;
+	}
+	l.disk = c->lim.disk;
+	l.inodes = c->lim.inodes;
+	memset(&m, 0, offsetof(struct run_msg, strs));
+	m.tag = MSG_RUN;
+	for (m.argc = 0; x->argv[m.argc]; m.argc++) {
+		size_t n = strlen(x->argv[m.argc]) + 1;
+
+		if (m.argc >= SBX_FIRE_MAX_ARGS || n > sizeof(m.strs) - len) {
+			*why = "the program's command line is too long";
+			return -E2BIG;
+		}
+		memcpy(m.strs + len, x->argv[m.argc], n);
+		len += n;
+	}
+	if (m.argc == 0) {
+		*why = "no program";
+		return -EINVAL;
+	}
+	m.merge_stderr = x->merge_stderr;
+	m.user_binary = x->user_binary;
+	m.cpu_s = (l.cpu_ms + 999) / 1000 + 1;
+	m.fsize = l.fsize;
+	m.stack = l.stack;
+	m.nofile = l.nofile;
+	iov.iov_len = offsetof(struct run_msg, strs) + len;
+	if (x->stdin_fd >= 0) {
+		struct cmsghdr *cm;
+
+		m.has_stdin = 1;
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &x->stdin_fd, sizeof(int));
+	}
+	/* the program's cgroup limits, then what the group has counted so far (init's
+	 * set-up), so that only the program is measured */
+	if ((rc = sbx_cg_set_limits(&c->cg, &l, why)) < 0)
+		return rc;
+	sbx_cg_stats(&c->cg, &cs);
+	c->cpu_base_ns = cs.cpu_ns;
+	c->hits_base = cs.memory_limit_hits;
+	c->oom_base = cs.oom_kills;
+	sbx_cg_reset_peak(&c->cg);	/* v1; on v2 the peak includes init's few pages */
+	c->lim = l;
+	if (sendmsg(lv->ctl, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len) {
+		rc = -errno;
+		*why = "cannot send the program to the cell";
+		return rc;
+	}
+	close(lv->ctl);
+	lv->ctl = -1;
+	lv->start_ns = sbx_now_ns();
+	return 0;
 }
 
 void sbx_outcome_free(struct sbx_outcome *o)

@@ -52,6 +52,9 @@ struct sbx_cell {
 	bool cg_made;
 	int data_fd;		/* detached tmpfs mounted at /mnt/data in the cell */
 	bool used;		/* sbx_cell_exec ran */
+	/* what the cgroup had counted before the program started (a pre-started cell's
+	 * set-up): subtracted from what it reports */
+	uint64_t cpu_base_ns, hits_base, oom_base;
 };
 
 struct sbx_exec {
@@ -77,6 +80,8 @@ struct sbx_live {
 	int status;			/* the program's wait status, from init */
 	unsigned long long start_ns;	/* when the cell had everything it needs */
 	pid_t helper;			/* the short-lived helper, reaped at the end */
+	int ctl;			/* a pre-started cell's channel to init: "ready"
+					 * comes in, the program to run goes out; else -1 */
 };
 
 struct sbx_outcome {
@@ -142,6 +147,50 @@ int sbx_cell_exec(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exe
  */
 int sbx_cell_start(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,
 		   struct sbx_live *lv, struct sbx_outcome *o, const char **why);
+
+/*
+ * Pre-started cells (the judge's): everything a cell needs is made ahead of demand
+ * (namespaces, root, mounts, cgroup, uid, filter), and init waits for the program.
+ *
+ *   sbx_cell_arm()    starts the cell with its limits as ceilings (memory, pids, cpus
+ *                     and the rlimits a program may be given; the tmpfs sizes are
+ *                     final) and the program's environment, without a program;
+ *   sbx_cell_ready()  waits until init is set up and waiting;
+ *   sbx_cell_put()    stages the program's files (any time before firing);
+ *   sbx_cell_fire()   sets the program's own limits (cgroup first, then init lowers
+ *                     the rlimits), starts the wall clock and the program;
+ *   sbx_cell_wait()   runs it to its end or limits and measures it, counting only
+ *                     what the cgroup saw after the fire;
+ *   sbx_cell_close()  as for any cell.
+ * The caller of sbx_cell_arm must outlive the cell (as for sbx_cell_start); the other
+ * calls may come from any thread.
+ */
+int sbx_cell_arm(struct sbx_cell *c, struct sbx_filter *f, const char *const *envp,
+		 struct sbx_live *lv, struct sbx_outcome *o, const char **why);
+
+/* Waits at most timeout_ms for init to be ready. Returns 0; -ETIMEDOUT; -EPIPE when
+ * the cell failed to set up (its reason in *o, via sbx_cell_wait's failure record:
+ * the caller ends and closes the cell). */
+int sbx_cell_ready(struct sbx_live *lv, int timeout_ms);
+
+/*
+ * Starts x (argv, merge_stderr, user_binary; stdin_fd is handed to the program and
+ * stays the caller's to close) under lim, which must not exceed the limits the cell was
+ * armed with (the tmpfs sizes stay as armed). Initialises *o. Returns 0, or -errno
+ * with *why: then nothing was started and the cell is only fit to be ended.
+ */
+int sbx_cell_fire(struct sbx_cell *c, struct sbx_live *lv, const struct sbx_exec *x,
+		  const struct sbx_limits *lim, struct sbx_outcome *o, const char **why);
+
+/* Runs a fired (or started) cell to its end or its limits and fills *o, as
+ * sbx_cell_exec does after its start. */
+int sbx_cell_wait(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live *lv,
+		  struct sbx_outcome *o, const char **why);
+
+/* The longest argv (bytes of its strings, NULs included) sbx_cell_fire takes, and the
+ * most words. */
+#define SBX_FIRE_MAX_ARGV 8192
+#define SBX_FIRE_MAX_ARGS 128
 
 /* Kills the cell (every process of it), reaps init and closes *lv's descriptors. */
 void sbx_cell_end(struct sbx_cell *c, struct sbx_live *lv);

@@ -396,6 +396,16 @@ undo:
 	return rc;
 }
 
+int sbx_cg_set_limits(const struct sbx_cgroup *cg, const struct sbx_limits *l, const char **why)
+{
+	int rc;
+
+	for (int h = 0; h < cg->sys->nhier; h++)
+		if (cg->dir_fd[h] >= 0 && (rc = set_limits(cg->sys, h, cg->dir_fd[h], l, why)) < 0)
+			return rc;
+	return 0;
+}
+
 int sbx_cg_entry_fds(const struct sbx_cgroup *cg, int fds[SBX_CG_MAXHIER])
 {
 	int n = cg->sys->version == SBX_CG_V2 ? 1 : cg->sys->nhier;

@@ -95,6 +95,13 @@ int sbx_cg_create(const struct sbx_cg_sys *sys, const char *name, const struct s
 		  unsigned need, struct sbx_cgroup *cg, const char **why);
 
 /*
+ * Sets the group's memory, pids and cpu limits again (a pre-started cell gets its
+ * program's own limits just before the program starts). Lowering the memory limit below
+ * what the group holds fails (-EBUSY). Returns 0, or -errno with *why.
+ */
+int sbx_cg_set_limits(const struct sbx_cgroup *cg, const struct sbx_limits *l, const char **why);
+
+/*
  * Opens what another process needs to have its next child born in the group: on v1
  * each hierarchy's "tasks" for writing, on v2 the group's directory. Fills fds and
  * returns how many, or -errno (nothing left open).

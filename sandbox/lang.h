@@ -9,6 +9,7 @@
 #define SBX_LANG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define SBX_LANG_MAXARGS 16
 
@@ -18,8 +19,12 @@ struct sbx_lang {
 	const char *extensions;			/* space-separated, with the dot */
 	const char *source;			/* file name in /mnt/data */
 	const char *compile[SBX_LANG_MAXARGS];	/* argv, or { NULL } when interpreted */
-	const char *binary;			/* what compile produces, copied to the run cell */
-	const char *run[SBX_LANG_MAXARGS];
+	const char *binary;			/* what compile produces, copied to the run
+						 * cell: a file name, or "*<suffix>" for every
+						 * file with that suffix (Java's classes) */
+	const char *run[SBX_LANG_MAXARGS];	/* "{memory_mb}" in a word becomes the
+						 * memory limit in MiB (a JVM's heap) */
+	const char *version[4];			/* run on the host, prints the version */
 };
 
 extern const struct sbx_lang sbx_langs[];
@@ -30,6 +35,17 @@ const struct sbx_lang *sbx_lang_find(const char *name);
 
 /* Finds a language by a file's extension. NULL when unknown. */
 const struct sbx_lang *sbx_lang_for_file(const char *path);
+
+/*
+ * Appends words to argv[*n..max) (NULL-terminated after), copying them into
+ * buf[*used..buflen) with "{memory_mb}" replaced by memory / 1 MiB. Returns 0, or
+ * -E2BIG when argv or buf is full.
+ */
+int sbx_lang_words(const char *const *words, unsigned long long memory, const char **argv,
+		   unsigned *n, unsigned max, char *buf, size_t *used, size_t buflen);
+
+/* Whether a file of the compile cell is part of the compiled program (lang->binary). */
+bool sbx_lang_is_binary(const struct sbx_lang *l, const char *file);
 
 static inline bool sbx_lang_compiled(const struct sbx_lang *l)
 {

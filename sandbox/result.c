@@ -98,6 +98,56 @@ char *sbx_base64(const char *s, size_t n)
 	return out;
 }
 
+char *sbx_base64_decode(const char *s, size_t n, size_t *out_len)
+{
+	unsigned char *out = malloc(n / 4 * 3 + 4), *o = out;
+	unsigned v = 0, bits = 0;
+	bool pad = false;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int d;
+
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+			continue;
+		if (c == '=') {
+			pad = true;
+			continue;
+		}
+		if (pad)
+			goto bad;	/* data after padding */
+		if (c >= 'A' && c <= 'Z')
+			d = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			d = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			d = c - '0' + 52;
+		else if (c == '+' || c == '-')
+			d = 62;
+		else if (c == '/' || c == '_')
+			d = 63;
+		else
+			goto bad;
+		v = (v << 6) | (unsigned)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			*o++ = (unsigned char)(v >> bits);
+			v &= (1u << bits) - 1;
+		}
+	}
+	if (bits >= 6)
+		goto bad;	/* a lone trailing character carries no byte */
+	*o = '\0';
+	*out_len = (size_t)(o - out);
+	return (char *)out;
+bad:
+	free(out);
+	return NULL;
+}
+
 int sbx_result_stream(json_t *obj, const char *key, const struct sbx_buf *b, bool base64)
 {
 	const char *data = b->data ? b->data : "";

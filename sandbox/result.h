@@ -34,6 +34,11 @@ size_t sbx_utf8_complete(const char *p, size_t n);
 /* Standard base64 (RFC 4648, with padding). Returns a malloc'd string or NULL. */
 char *sbx_base64(const char *p, size_t n);
 
+/* Decodes base64 (standard or URL-safe alphabet, padding optional, whitespace
+ * skipped). Returns a malloc'd buffer (NUL-terminated) with its length in *out_len, or
+ * NULL when the text is not base64 or memory ran out. */
+char *sbx_base64_decode(const char *s, size_t n, size_t *out_len);
+
 /*
  * Sets "<key>" and "<key>_encoding" from a captured stream: UTF-8 text ("utf-8"; a
  * character cut by truncation is dropped), else base64 ("base64"), or base64 always

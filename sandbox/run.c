@@ -1,9 +1,12 @@
 /*
  * run.c - compile (when needed) and run one program, each step in a fresh cell.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 
@@ -43,6 +46,43 @@ void sbx_compile_limits(struct sbx_limits *l)
 	l->fsize = 64u << 20;
 }
 
+int sbx_run_copy_binary(struct sbx_cell *dst, struct sbx_cell *src, const struct sbx_lang *lang,
+			const char **why)
+{
+	DIR *d;
+	struct dirent *e;
+	unsigned copied = 0;
+	int fd, rc = 0;
+
+	if (lang->binary[0] != '*')
+		return sbx_cell_copy(dst, lang->binary, src, lang->binary, 0755, why);
+	/* every file with the suffix: the compile cell has ended, so nothing changes it */
+	if ((fd = openat(src->data_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    !(d = fdopendir(fd))) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		*why = "cannot list the compiled files";
+		return rc;
+	}
+	while (rc == 0 && (e = readdir(d))) {
+		if (!sbx_cell_plain_name(e->d_name) || !sbx_lang_is_binary(lang, e->d_name))
+			continue;
+		if (++copied > SBX_RUN_MAX_BINARIES) {
+			*why = "the compiler made too many files";
+			rc = -EFBIG;
+			break;
+		}
+		rc = sbx_cell_copy(dst, e->d_name, src, e->d_name, 0644, why);
+	}
+	closedir(d);
+	if (rc == 0 && copied == 0) {
+		*why = "the compiler made no program";
+		rc = -ENOENT;
+	}
+	return rc;
+}
+
 /* Appends a line of Stockade's own to the compiler output (never mixed into the
  * program's own streams). */
 static void note(struct sbx_buf *b, const char *text)
@@ -68,12 +108,21 @@ static int compile(struct sbx_runner *r, const struct sbx_lang *lang, const char
 		   size_t len, struct sbx_cell *cc, struct sbx_run_result *res, const char **why)
 {
 	struct sbx_limits cl;
-	struct sbx_exec x = { .argv = lang->compile, .envp = sbx_cell_env, .stdin_fd = -1,
+	const char *argv[SBX_LANG_MAXARGS + 1];
+	char words[4096];
+	size_t used = 0;
+	unsigned n = 0;
+	struct sbx_exec x = { .argv = argv, .envp = sbx_cell_env, .stdin_fd = -1,
 			      .merge_stderr = true };
 	struct sbx_outcome *o = &res->o;
 	int rc;
 
 	sbx_compile_limits(&cl);
+	if ((rc = sbx_lang_words(lang->compile, cl.memory, argv, &n, SBX_LANG_MAXARGS + 1, words,
+				 &used, sizeof(words))) < 0) {
+		*why = "the compile command is too long";
+		return rc;
+	}
 	if ((rc = sbx_cell_open(cc, &r->site, &r->sys, &cl, why)) < 0)
 		return rc;
 	if ((rc = sbx_cell_put(cc, lang->source, code, len, 0644, why)) < 0 ||
@@ -110,11 +159,20 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 {
 	struct sbx_cell cc, cell;
 	struct sbx_outcome compile_stats;
-	struct sbx_exec x = { .argv = lang->run, .envp = sbx_cell_env, .stdin_fd = stdin_fd,
+	const char *argv[SBX_LANG_MAXARGS + 1];
+	char words[4096];
+	size_t used = 0;
+	unsigned n = 0;
+	struct sbx_exec x = { .argv = argv, .envp = sbx_cell_env, .stdin_fd = stdin_fd,
 			      .user_binary = sbx_lang_compiled(lang) };
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if ((rc = sbx_lang_words(lang->run, lim->memory, argv, &n, SBX_LANG_MAXARGS + 1, words,
+				 &used, sizeof(words))) < 0) {
+		*why = "the run command is too long";
+		return rc;
+	}
 	res->compiled = sbx_lang_compiled(lang);
 	if (res->compiled) {
 		if ((rc = compile(r, lang, code, len, &cc, res, why)) < 0)
@@ -132,7 +190,7 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 		return rc;
 	}
 	if (res->compiled) {
-		rc = sbx_cell_copy(&cell, lang->binary, &cc, lang->binary, 0755, why);
+		rc = sbx_run_copy_binary(&cell, &cc, lang, why);
 		close_cell(&cc, res);
 		if (rc == -EFBIG || rc == -ENOSPC || rc == -EINVAL || rc == -ENOENT ||
 		    rc == -ELOOP || rc == -EXDEV) {

@@ -56,4 +56,16 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 
 void sbx_run_result_free(struct sbx_run_result *res);
 
+/* The most files a compiler may make for one program (Java: one per class). */
+#define SBX_RUN_MAX_BINARIES 256
+
+/*
+ * Copies what the compile cell src made (lang->binary: one file, or every file with
+ * its suffix) into dst's /mnt/data, read without following anything the compiler
+ * (user-controlled) could have planted. Errors as sbx_cell_copy's, and -ENOENT when
+ * nothing was made, -EFBIG for too many files.
+ */
+int sbx_run_copy_binary(struct sbx_cell *dst, struct sbx_cell *src, const struct sbx_lang *lang,
+			const char **why);
+
 #endif
