@@ -10,6 +10,8 @@
 
 BUILD   ?= build
 BIN     := $(BUILD)/bin
+# plain `make` builds the binaries (the first rule below is a dependency line)
+.DEFAULT_GOAL := all
 OBJ     := $(BUILD)/obj
 PREFIX  ?= /usr/local
 CC      ?= gcc
@@ -44,7 +46,7 @@ LDLIBS += $(shell pkg-config --libs $(DYN_PKGS)) -lpthread
 # The sandbox library: everything but the command's main.
 SBX_SRC := sandbox/buf.c sandbox/cell.c sandbox/cgroup.c sandbox/check.c sandbox/filter.c \
            sandbox/lang.c sandbox/limit.c sandbox/result.c sandbox/run.c sandbox/slot.c \
-           sandbox/util.c \
+           sandbox/util.c sandbox/compare.c sandbox/spare.c sandbox/judge.c sandbox/judge_cli.c sandbox/pool_judge.c \
            sandbox/client.c sandbox/proto.c sandbox/pool_dir.c sandbox/warm.c sandbox/runners.c \
            conf/conf.c conf/schema.c
 SBX_OBJ := $(SBX_SRC:%.c=$(OBJ)/%.o)

@@ -61,6 +61,7 @@
 
 #include "conf.h"
 #include "pool_dir.h"
+#include "pool_judge.h"
 #include "proto.h"
 #include "run.h"
 #include "util.h"
@@ -719,10 +720,10 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 		}
 		out = m->type == PROTO_SESSIONS
 			      ? json_pack("{s:b, s:o}", "ok", 1, "sessions", list)
-			      : json_pack("{s:b, s:{s:s, s:s, s:o, s:I, s:s}}", "ok", 1, "pool",
+			      : json_pack("{s:b, s:{s:s, s:s, s:o, s:I, s:s, s:o}}", "ok", 1, "pool",
 					  "host", K.conf.host, "boot", K.boot, "runtimes", rts,
 					  "executions", (json_int_t)K.executions, "memcached",
-					  K.dir_up ? "up" : "down");
+					  K.dir_up ? "up" : "down", "judge", pool_judge_stats());
 		if (m->type == PROTO_SESSIONS)
 			json_decref(rts);
 		else
@@ -731,9 +732,13 @@ static json_t *dispatch(struct proto_msg *m, char **blob, size_t *blob_len)
 		return out;
 	}
 
+	if (m->type == PROTO_LANGUAGES)
+		return pool_judge_languages();
 	if (!proto_valid_tenant(tenant))
 		return proto_error(PROTO_E_BAD_REQUEST,
 				   "\"tenant\" must be 1-64 of A-Z a-z 0-9 _ -");
+	if (m->type == PROTO_JUDGE)
+		return pool_judge_handle(m->json);	/* no session: cells of its own */
 	if (!proto_valid_id(ident))
 		return proto_error(PROTO_E_BAD_REQUEST,
 				   "\"session\" must be 1-128 of A-Z a-z 0-9 . _ ~ : @ + = -");
@@ -1156,6 +1161,12 @@ int main(int argc, char **argv)
 	rc = sbx_cg_sweep(&K.runner.site, &K.runner.sys);
 	if (rc > 0)
 		say(LOG_NOTICE, "removed %d cgroups left by a previous run", rc);
+	/* after the sweep, which would take the spare cells' groups for leftovers */
+	if ((rc = pool_judge_open(&K.conf, &K.runner.site, &K.runner.sys, &why)) < 0) {
+		fprintf(stderr, "stockade-pool: the judge's spare cells: %s: %s\n", why,
+			strerror(-rc));
+		return 1;
+	}
 	K.dir = pool_dir_new(K.conf.memcached, (unsigned)K.conf.memcached_timeout_ms,
 			     K.conf.host, K.boot, &why);
 	if (!K.dir) {
@@ -1238,6 +1249,9 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&K.lock);
 	pthread_join(starter, NULL);
 	pthread_join(keeper, NULL);
+	/* the spare cells go; a judging connection's own cells die with this process
+	 * (init's parent-death signal) and the next keeper sweeps them */
+	pool_judge_close();
 	for (;;) {
 		struct sess *s;
 		bool bound;

@@ -26,6 +26,8 @@ static const char *const type_names[PROTO_TYPE_MAX] = {
 	[PROTO_SESSION_DELETE] = "session_delete",
 	[PROTO_SESSIONS] = "sessions",
 	[PROTO_POOL] = "pool",
+	[PROTO_JUDGE] = "judge",
+	[PROTO_LANGUAGES] = "languages",
 };
 
 const char *proto_type_name(unsigned type)

@@ -27,7 +27,7 @@
 #include <jansson.h>
 
 #define PROTO_MAGIC 0x314b5453u		/* "STK1" read as a little-endian uint32 */
-#define PROTO_MAX_JSON (4u << 20)
+#define PROTO_MAX_JSON (16u << 20)
 #define PROTO_MAX_BLOB (1u << 30)
 #define PROTO_MAX_TENANT 64
 #define PROTO_MAX_ID 128
@@ -42,6 +42,10 @@ enum proto_type {
 	PROTO_SESSION_DELETE,	/* {} -> {} (error not_found when there is none) */
 	PROTO_SESSIONS,		/* {tenant?} -> {sessions: [...]} (no session named) */
 	PROTO_POOL,		/* {} -> {pool} */
+	PROTO_JUDGE,		/* {tenant, language, source, tests, ...} -> {result}
+				 * (no session: compile once, a fresh cell per test;
+				 * the fields are in judge.h) */
+	PROTO_LANGUAGES,	/* {} -> {languages: [...]} (the judge's, with versions) */
 	PROTO_TYPE_MAX,
 	PROTO_REPLY = 0x100,	/* the reply to type t is PROTO_REPLY | t */
 };
@@ -75,6 +79,7 @@ struct proto_msg {
 #define PROTO_E_INTERNAL "internal_error"
 #define PROTO_E_ENDED "session_ended"		/* the session ended while used */
 #define PROTO_E_QUOTA "quota"			/* the tenant's max_tenant_sessions are open */
+#define PROTO_E_LANGUAGE "unknown_language"	/* the judge has no such language */
 
 /* The name of a request type ("exec"), or NULL. */
 const char *proto_type_name(unsigned type);

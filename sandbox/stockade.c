@@ -2,6 +2,7 @@
  * stockade.c - the `stockade` command line tool.
  *
  *   stockade run [options] (FILE | -c CODE)   run one program in a fresh cell
+ *   stockade judge [options] SOURCE TESTDIR   judge a submission (judge_cli.c)
  *   stockade check                            what the kernel offers
  *   stockade exec | files | sessions | pool   talk to the keeper (client.c)
  *
@@ -28,6 +29,7 @@
 #include "check.h"
 #include "client.h"
 #include "filter.h"
+#include "judge_cli.h"
 #include "lang.h"
 #include "limit.h"
 #include "result.h"
@@ -49,12 +51,13 @@ static void usage(FILE *f)
 		"usage: stockade run [--lang L] [--time S] [--wall S] [--memory SIZE] [--pids N]\n"
 		"                    [--output SIZE] [--disk SIZE] [--fsize SIZE] [--stdin FILE]\n"
 		"                    (FILE | -c CODE)\n"
+		"       stockade judge [options] SOURCE TESTDIR   (stockade judge --help)\n"
 		"       stockade check\n"
 		"       stockade --version\n");
 	client_usage(f);
 	fprintf(f,
 		"\n"
-		"  --lang L       python, node, bash, c, cpp (default: from FILE's extension,\n"
+		"  --lang L       python, node, bash, c, cpp, java (default: from FILE's extension,\n"
 		"                 python for -c)\n"
 		"  --time S       CPU seconds, all processes together (default 5)\n"
 		"  --wall S       wall-clock seconds (default 10)\n"
@@ -292,6 +295,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "judge"))
+		return judge_cli_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check();
 	if (!strcmp(argv[1], "exec") || !strcmp(argv[1], "files") ||
