@@ -64,7 +64,8 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BIN)/tests/%)
 
 # Every test prove runs: compiled unit tests and executable scripts, each printing TAP.
 TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/security/*.t)) \
-        $(sort $(wildcard tests/pool/*.t)) $(sort $(wildcard tests/api/*.t))
+        $(sort $(wildcard tests/judge/*.t)) $(sort $(wildcard tests/pool/*.t)) \
+        $(sort $(wildcard tests/api/*.t))
 
 .PHONY: all deps test asan bench run install clean
 .DELETE_ON_ERROR:
@@ -119,6 +120,7 @@ bench: all
 	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/oneshot
 	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/pool
 	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/http
+	STOCKADE_BIN=$(abspath $(BIN))/stockade tests/bench/judge
 
 run: all
 	@build/run.sh
