@@ -60,6 +60,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -125,6 +126,15 @@ struct spawn {
 	int out_wr;
 	int err_wr;
 };
+
+/*
+ * Held shared while a file is open for writing into a cell's /mnt/data, exclusively
+ * around fork. A child forked by another thread of the supervisor while such a
+ * descriptor is open would hold it until it closes what it inherited, and a program
+ * exec'd from the file meanwhile would fail with ETXTBSY (the pre-started cells of
+ * one thread are filled while another thread forks new ones).
+ */
+static pthread_rwlock_t fork_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 /* The supervisor's argv (see sbx_cell_hide_argv): init overwrites its own copy. */
 static char *argv_area;
@@ -900,27 +910,37 @@ bool sbx_cell_plain_name(const char *name)
 }
 
 /* Creates <name> in the cell's /mnt/data, owned by the cell's user. */
+/* Creates the file for writing, with fork_lock held shared until close_in_data. */
 static int create_in_data(struct sbx_cell *c, const char *name, mode_t mode, const char **why)
 {
-	int fd;
+	int fd, e;
 
 	if (!sbx_cell_plain_name(name)) {
 		*why = "not a plain file name";
 		return -EINVAL;
 	}
+	pthread_rwlock_rdlock(&fork_lock);
 	fd = openat(c->data_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
+		e = errno;
+		pthread_rwlock_unlock(&fork_lock);
 		*why = "cannot create the file in /mnt/data";
-		return -errno;
+		return -e;
 	}
 	if (fchown(fd, c->slot.uid, c->slot.gid) < 0 || fchmod(fd, mode) < 0) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
+		pthread_rwlock_unlock(&fork_lock);
 		*why = "cannot set the owner of the file in /mnt/data";
 		return -e;
 	}
 	return fd;
+}
+
+static void close_in_data(int fd)
+{
+	close(fd);
+	pthread_rwlock_unlock(&fork_lock);
 }
 
 int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t len,
@@ -932,7 +952,7 @@ int sbx_cell_put(struct sbx_cell *c, const char *name, const void *data, size_t 
 	if (fd < 0)
 		return fd;
 	rc = sbx_write_all(fd, data, len);
-	close(fd);
+	close_in_data(fd);
 	if (rc < 0)
 		*why = rc == -ENOSPC ? "the file does not fit in /mnt/data" : "write to /mnt/data failed";
 	return rc;
@@ -999,7 +1019,7 @@ int sbx_cell_copy(struct sbx_cell *dst, const char *dname, struct sbx_cell *src,
 		}
 		left -= n;
 	}
-	close(out);
+	close_in_data(out);
 	close(in);
 	return rc;
 }
@@ -1365,7 +1385,10 @@ static pid_t spawn_init(struct sbx_cell *c, const struct spawn *sp, struct sbx_f
 		*why = "pipe";
 		goto close_go;
 	}
+	pthread_rwlock_wrlock(&fork_lock);
 	helper = fork();
+	if (helper != 0)
+		pthread_rwlock_unlock(&fork_lock);
 	if (helper < 0) {
 		rc = -errno;
 		*why = "fork";
@@ -1504,6 +1527,20 @@ static void classify(struct sbx_cell *c, struct sbx_outcome *o, bool have_status
 		o->status = SBX_STATUS_RUNTIME_ERROR;
 }
 
+
+/* The cgroup's counters, through the kept-open files when the cell has them. */
+static void cell_stats(const struct sbx_cell *c, struct sbx_cg_stats *cs)
+{
+	if (c->statfd)
+		sbx_cg_stats_fd(&c->cg, c->statfd, cs);
+	else
+		sbx_cg_stats(&c->cg, cs);
+}
+
+static int cell_cpu_ns(const struct sbx_cell *c, uint64_t *ns)
+{
+	return c->statfd ? sbx_cg_cpu_ns_fd(&c->cg, c->statfd, ns) : sbx_cg_cpu_ns(&c->cg, ns);
+}
 
 static void close_live(struct sbx_live *lv)
 {
@@ -1691,7 +1728,7 @@ int sbx_cell_wait(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live 
 				o->wall_exceeded = true;
 				kill_cell(c, init);
 				killed = true;
-			} else if (sbx_cg_cpu_ns(&c->cg, &cpu_ns) == 0 &&
+			} else if (cell_cpu_ns(c, &cpu_ns) == 0 &&
 				   (cpu_ns = cpu_ns > c->cpu_base_ns ? cpu_ns - c->cpu_base_ns : 0) >=
 				   c->lim.cpu_ms * 1000000ULL) {
 				o->cpu_exceeded = true;
@@ -1769,6 +1806,10 @@ int sbx_cell_wait(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live 
 			if (status_open && read(lv->status, &st, sizeof(st)) == sizeof(st))
 				have_status = true;
 		}
+		/* the program has exited and nothing holds its output: done, when the
+		 * caller ends the cell later (init is about to exit by itself) */
+		if (x->end_with_program && have_status && !out_open && !err_open && !killed)
+			break;
 	}
 	o->wall_ms = (sbx_now_ns() - lv->start_ns) / 1000000;
 	/* init is reaped, so every process of the pid namespace is gone and so is every
@@ -1777,9 +1818,11 @@ int sbx_cell_wait(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live 
 		pump(lv->out, &o->out, &o->output_exceeded);
 	if (err_open)
 		pump(lv->err, &o->err, &o->output_exceeded);
-	/* a process could only survive init by being outside the pid namespace: make sure */
-	sbx_cg_kill(&c->cg);
-	sbx_cg_stats(&c->cg, &cs);
+	/* a process could only survive init by being outside the pid namespace: make sure
+	 * (an early end leaves this to sbx_cell_end) */
+	if (init_done)
+		sbx_cg_kill(&c->cg);
+	cell_stats(c, &cs);
 	classify(c, o, have_status, st, &cs);
 	if (o->setup_failed || o->exec_failed) {
 		/* the program never ran: no exit code or signal of its own */
@@ -1898,11 +1941,15 @@ int sbx_cell_fire(struct sbx_cell *c, struct sbx_live *lv, const struct sbx_exec
 	 * set-up), so that only the program is measured */
 	if ((rc = sbx_cg_set_limits(&c->cg, &l, why)) < 0)
 		return rc;
-	sbx_cg_stats(&c->cg, &cs);
+	cell_stats(c, &cs);
 	c->cpu_base_ns = cs.cpu_ns;
 	c->hits_base = cs.memory_limit_hits;
 	c->oom_base = cs.oom_kills;
-	sbx_cg_reset_peak(&c->cg);	/* v1; on v2 the peak includes init's few pages */
+	/* v1; on v2 the peak includes init's few pages */
+	if (c->statfd)
+		sbx_cg_reset_peak_fd(&c->cg, c->statfd);
+	else
+		sbx_cg_reset_peak(&c->cg);
 	c->lim = l;
 	if (sendmsg(lv->ctl, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len) {
 		rc = -errno;

@@ -55,6 +55,9 @@ struct sbx_cell {
 	/* what the cgroup had counted before the program started (a pre-started cell's
 	 * set-up): subtracted from what it reports */
 	uint64_t cpu_base_ns, hits_base, oom_base;
+	/* the cgroup's stat files kept open by the cell's owner (a spare cell's), or
+	 * NULL: read by name */
+	const struct sbx_cg_statfd *statfd;
 };
 
 struct sbx_exec {
@@ -67,6 +70,10 @@ struct sbx_exec {
 					 * runtime error, not Stockade's */
 	bool use_fd3;			/* the program also gets fd3_fd as its fd 3 (a
 					 * runner's reply channel) */
+	bool end_with_program;		/* sbx_cell_wait returns once the program has
+					 * exited and its output is drained: init's end
+					 * (the namespaces' teardown) and anything left
+					 * running are left to sbx_cell_end */
 	int fd3_fd;
 };
 

@@ -623,6 +623,22 @@ void sbx_cg_stats_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f,
 		st->memory_limit_hits = strtoull(buf, NULL, 10);
 }
 
+int sbx_cg_cpu_ns_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f, uint64_t *ns)
+{
+	char buf[2048];
+
+	if (f->fd[SBX_STAT_CPU] < 0 || pread_stat(f->fd[SBX_STAT_CPU], buf, sizeof(buf)) < 0)
+		return sbx_cg_cpu_ns(cg, ns);
+	if (cg->sys->version == SBX_CG_V1) {
+		*ns = strtoull(buf, NULL, 10);
+		return 0;
+	}
+	if (keyed(buf, "usage_usec", ns) < 0)
+		return -EINVAL;
+	*ns *= 1000;
+	return 0;
+}
+
 int sbx_cg_reset_peak_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f)
 {
 	if (cg->sys->version != SBX_CG_V1 || f->fd[SBX_STAT_RESET] < 0)

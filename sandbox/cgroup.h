@@ -78,6 +78,7 @@ void sbx_cg_statfd_close(struct sbx_cg_statfd *f);
 void sbx_cg_stats_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f,
 		     struct sbx_cg_stats *st);
 int sbx_cg_reset_peak_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f);
+int sbx_cg_cpu_ns_fd(const struct sbx_cgroup *cg, const struct sbx_cg_statfd *f, uint64_t *ns);
 
 /* Names a controller mask ("memory pids") into buf, for messages. */
 const char *sbx_cg_ctl_names(unsigned ctl, char *buf, size_t size);

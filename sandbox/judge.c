@@ -223,7 +223,8 @@ static void run_job(struct judging *j, unsigned i)
 	struct sbx_limits lim = rq->lim;
 	struct sbx_exec x = { .argv = j->run.argv, .stdin_fd = -1,
 			      .merge_stderr = rq->redirect_stderr,
-			      .user_binary = sbx_lang_compiled(rq->lang) };
+			      .user_binary = sbx_lang_compiled(rq->lang),
+			      .end_with_program = true };
 	const char *why = NULL;
 	bool missed;
 	int rc;
@@ -295,6 +296,8 @@ static int compile(struct judging *j, const char **why)
 	const struct sbx_judge_req *rq = j->rq;
 	struct sbx_judge_result *res = j->res;
 	static __thread struct cmdline cmd;
+	/* not ended early: nothing the compiler started may outlive it while the tests
+	 * copy what it made */
 	struct sbx_exec x = { .argv = cmd.argv, .stdin_fd = -1, .merge_stderr = true };
 	struct sbx_outcome *o = &res->compile;
 	struct sbx_spare_cell *sc;

@@ -50,6 +50,7 @@ struct sbx_spare {
 static void destroy(struct sbx_spare_cell *sc)
 {
 	sbx_cell_end(&sc->cell, &sc->lv);
+	sbx_cg_statfd_close(&sc->statfd);
 	sbx_cell_close(&sc->cell);	/* a cgroup left busy is cleared by the slot's next holder */
 	free(sc);
 }
@@ -65,6 +66,8 @@ static struct sbx_spare_cell *arm(struct sbx_spare *p, const char **why)
 		*why = "out of memory";
 		return NULL;
 	}
+	for (int i = 0; i < SBX_STAT_N; i++)
+		sc->statfd.fd[i] = -1;
 	if (sbx_cell_open(&sc->cell, p->site, p->sys, &p->ceiling, why) < 0) {
 		free(sc);
 		return NULL;
@@ -88,6 +91,9 @@ static struct sbx_spare_cell *arm(struct sbx_spare *p, const char **why)
 		destroy(sc);
 		return NULL;
 	}
+	/* opened once here, off the tests' path: a test reads them twice */
+	sbx_cg_statfd_open(&sc->cell.cg, &sc->statfd);
+	sc->cell.statfd = &sc->statfd;
 	return sc;
 }
 

@@ -27,6 +27,7 @@ struct sbx_spare_cell {
 	struct sbx_spare_cell *next;
 	struct sbx_cell cell;
 	struct sbx_live lv;
+	struct sbx_cg_statfd statfd;	/* the cell's stat files, open (cell.statfd) */
 };
 
 struct sbx_spare_stats {
