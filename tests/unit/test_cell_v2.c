@@ -71,7 +71,7 @@ int main(void)
 		printf("1..0 # SKIP %s\n", geteuid() ? "needs root" : "no cgroup2 tree mounted");
 		return 0;
 	}
-	plan(12);
+	plan(16);
 	setenv("STOCKADE_CGROUP_ROOT", root, 1);
 	setenv("STOCKADE_CGROUP_PARENT", "stockade-test-v2", 1);
 	setenv("STOCKADE_STATE_DIR", mkdtemp(state), 1);
@@ -114,6 +114,55 @@ int main(void)
 	   "wall limit kills the tree (status %s, %llu ms)", sbx_status_name(o.status),
 	   (unsigned long long)o.wall_ms);
 	sbx_outcome_free(&o);
+	/* a pre-started cell (the judge's) on v2: armed, then fired twice over, with
+	 * the group's counters kept open and only what follows the fire counted */
+	for (int k = 0; k < 2; k++) {
+		const char *argv[] = { "/usr/bin/bash", "-c",
+				       k ? "while :; do :; done" : "read x; echo got $x", NULL };
+		struct sbx_exec x = { .argv = argv, .stdin_fd = -1, .end_with_program = true };
+		struct sbx_live lv;
+		struct sbx_cg_statfd sf;
+		struct sbx_limits fl;
+		int in[2];
+
+		sbx_limits_default(&l);
+		l.cpu_ms = 2000;
+		fl = l;
+		fl.cpu_ms = 300;
+		rc = sbx_cell_open(&c, &site, &sys, &l, &why);
+		rc = rc == 0 ? sbx_cell_arm(&c, &f, env, &lv, &o, &why) : rc;
+		sbx_outcome_free(&o);
+		ok(rc == 0 && sbx_cell_ready(&lv, 10000) == 0, "v2: a cell armed and ready (%d)", rc);
+		if (rc != 0)
+			continue;
+		sbx_cg_statfd_open(&c.cg, &sf);
+		c.statfd = &sf;
+		if (pipe(in) == 0) {
+			if (write(in[1], "it\n", 3) != 3)
+				printf("# pipe write failed\n");
+			close(in[1]);
+			x.stdin_fd = in[0];
+		}
+		rc = sbx_cell_fire(&c, &lv, &x, &fl, &o, &why);
+		if (x.stdin_fd >= 0)
+			close(x.stdin_fd);
+		rc = rc == 0 ? sbx_cell_wait(&c, &x, &lv, &o, &why) : rc;
+		if (k == 0)
+			ok(rc == 0 && o.status == SBX_STATUS_OK && o.out.data &&
+			   !strcmp(o.out.data, "got it\n") && o.cpu_ms < 100,
+			   "v2: fired with its stdin, the set-up not counted (%s, %llu ms)",
+			   sbx_status_name(o.status), (unsigned long long)o.cpu_ms);
+		else
+			ok(rc == 0 && o.status == SBX_STATUS_TIMEOUT && o.cpu_exceeded &&
+			   o.cpu_ms >= 300 && o.cpu_ms < 1500,
+			   "v2: the fired program's own CPU limit (%s, %llu ms)",
+			   sbx_status_name(o.status), (unsigned long long)o.cpu_ms);
+		sbx_outcome_free(&o);
+		sbx_cell_end(&c, &lv);
+		sbx_cg_statfd_close(&sf);
+		sbx_cell_close(&c);
+	}
+
 	snprintf(path, sizeof(path), "%s/stockade-test-v2", root);
 	{
 		char procs[600];
