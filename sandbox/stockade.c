@@ -37,7 +37,7 @@
 #include "slot.h"
 #include "util.h"
 
-#define STOCKADE_VERSION "0.3.0"
+#define STOCKADE_VERSION "0.4.0"
 
 /* The largest program text and --stdin file accepted. */
 #define MAX_CODE (16u << 20)
