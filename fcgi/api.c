@@ -34,6 +34,20 @@ void api_route(struct api_ctx *x, struct fcgi_req *r)
 		api_azure(x, r, r->seg[5], 6);
 		return;
 	}
+	if (r->nseg >= 1 && !strcmp(r->seg[0], "v1")) {
+		api_judge(x, r);
+		return;
+	}
+	if (r->nseg >= 1 && (!strcmp(r->seg[0], "submissions") || !strcmp(r->seg[0], "languages") ||
+			     !strcmp(r->seg[0], "statuses") || !strcmp(r->seg[0], "about") ||
+			     !strcmp(r->seg[0], "config_info"))) {
+		api_judge0(x, r);
+		return;
+	}
+	if (r->nseg >= 2 && !strcmp(r->seg[0], "api") && !strcmp(r->seg[1], "v2")) {
+		api_piston(x, r);
+		return;
+	}
 	fcgi_reply_error(r, 404, "NotFound", 0, "no API at this path");
 }
 

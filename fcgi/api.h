@@ -2,10 +2,13 @@
  * api.h - routing, and what every API module shares.
  *
  * api_route() looks at the path and hands the request to one API: the operations
- * endpoints (ops.c: /healthz, /metrics, /pool) or the Azure Dynamic Sessions data plane
+ * endpoints (ops.c: /healthz, /metrics, /pool), the Azure Dynamic Sessions data plane
  * (api_azure.c: /pools/<pool>/... and /subscriptions/<s>/resourceGroups/<g>/
- * sessionPools/<pool>/...). Every answer and every denial leaves one audit record,
- * written by the caller (main.c) once the request is done.
+ * sessionPools/<pool>/...), or a judge API: the native one (api_judge.c: /v1/judge,
+ * /v1/languages), Judge0 CE (api_judge0.c: /submissions, /languages, /statuses, /about,
+ * /config_info) or Piston v2 (api_piston.c: /api/v2/...). Every answer and every
+ * denial leaves one audit record, written by the caller (main.c) once the request is
+ * done.
  */
 #ifndef FCGI_API_H
 #define FCGI_API_H
@@ -35,6 +38,12 @@ void api_ops(struct api_ctx *x, struct fcgi_req *r, const char *what);
 
 /* The Azure data plane: pool is the path's pool name, rest the segments after it. */
 void api_azure(struct api_ctx *x, struct fcgi_req *r, const char *pool, int rest);
+
+/* The judge APIs (judge.h holds what they share): the native one under /v1/, Judge0 CE
+ * at the root, Piston v2 under /api/v2/. */
+void api_judge(struct api_ctx *x, struct fcgi_req *r);
+void api_judge0(struct api_ctx *x, struct fcgi_req *r);
+void api_piston(struct api_ctx *x, struct fcgi_req *r);
 
 /*
  * Calls the keeper; on failure answers the client (503 KeeperUnavailable, or the

@@ -179,6 +179,10 @@ static const struct param params[] = {
 	P(identifier, K_STR, ID_CAP),
 	P(execution_id, K_STR, ID_CAP),
 	P(status, K_STR, ID_CAP),
+	P(verdict, K_STR, ID_CAP),
+	P(language, K_STR, ID_CAP),
+	P(tests, K_I64, 0),
+	P(tests_passed, K_I64, 0),
 	P(exit_code, K_INT, 0),
 	P(signal, K_SIGNAL, 0),
 	PC(code_sha256, K_ARRAY, ARRAY_SIZE(code_sha256)),
@@ -281,7 +285,8 @@ static size_t part(char *out, const char *label, const char *s)
 
 /*
  * The human summary, "POST code/execute 200 tenant=acme status=... error=...", into
- * out (4 * (MSG_PART_CAP + 16) bytes). Returns its length.
+ * out (6 * (MSG_PART_CAP + 16) bytes: five labelled parts and the status). Returns its
+ * length.
  */
 static size_t summary(const struct audit_rec *r, char *out)
 {
@@ -295,6 +300,8 @@ static size_t summary(const struct audit_rec *r, char *out)
 		n += part(out + n, " tenant=", r->tenant);
 	if (r->status && *r->status)
 		n += part(out + n, " status=", r->status);
+	if (r->verdict && *r->verdict)
+		n += part(out + n, " verdict=", r->verdict);
 	if (r->error_code && *r->error_code)
 		n += part(out + n, " error=", r->error_code);
 	return n;
@@ -308,6 +315,7 @@ void audit_rec_init(struct audit_rec *r)
 	r->timeout_ms = r->memory_limit_kb = -1;
 	r->http_status = r->exit_code = -1;
 	r->cpu_ms = r->wall_ms = r->memory_peak_kb = -1;
+	r->tests = r->tests_passed = -1;
 	r->bytes_in = r->bytes_out = r->duration_us = r->file_bytes = -1;
 }
 
@@ -315,7 +323,7 @@ size_t audit_format(const struct audit_rec *r, const char *hostname, const char 
 		    char *buf, size_t size)
 {
 	struct line l = { buf, 0, 0 };
-	char field[HOST_MAX + 1], tmp[2 * TEXT_CAP + 64], msg[4 * (MSG_PART_CAP + 16)];
+	char field[HOST_MAX + 1], tmp[2 * TEXT_CAP + 64], msg[6 * (MSG_PART_CAP + 16)];
 	uint64_t us = r->time_us;
 	struct timespec now;
 	struct tm tm;

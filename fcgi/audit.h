@@ -31,7 +31,8 @@ struct audit_rec {
 	const char *key_id;		/* the key's id from the config, never the key */
 	const char *client;		/* client address (REMOTE_ADDR) */
 	const char *method;		/* GET, POST, ... */
-	const char *api;		/* "azure-2024-02-02", "azure-2024-10-02", "ops", ... */
+	const char *api;		/* "azure-2024-02-02", "azure-2024-10-02", "ops", "judge",
+					 * "judge0", "piston" */
 	const char *route;		/* the route pattern: "POST code/execute" */
 	const char *pool;		/* the pool (runtime) named in the path */
 	const char *identifier;		/* the session identifier */
@@ -45,6 +46,9 @@ struct audit_rec {
 	const char *error_code;		/* the stable error code, for denials and failures */
 	const char *error_message;	/* one line */
 	const char *status;		/* the execution's status (success, timeout, ...) */
+	const char *verdict;		/* judge APIs: the overall verdict (accepted, ...) */
+	const char *language;		/* judge APIs: the language judged (c, python, ...) */
+	int64_t tests, tests_passed;	/* judge APIs: test cases run and passed; -1 none */
 	int exit_code;			/* -1 when none */
 	int signal;			/* 0 when none */
 	int64_t cpu_ms, wall_ms, memory_peak_kb;	/* -1 when none */
@@ -55,8 +59,8 @@ struct audit_rec {
 };
 
 /*
- * Sets every field to "none": NULL strings, empty request_id, -1 numbers (http_status
- * and exit_code included), 0 signal, false has_code, and time_us 0, which stamps the
+ * Sets every field to "none": NULL strings, empty request_id, -1 numbers (http_status,
+ * exit_code, tests and tests_passed included), 0 signal, false has_code, and time_us 0, which stamps the
  * record when it is formatted. A field left at "none" is not in the record.
  */
 void audit_rec_init(struct audit_rec *r);
@@ -68,7 +72,8 @@ void audit_rec_init(struct audit_rec *r);
  * hostname and app ("stockade-fcgi") fill the header; procid is getpid(); MSGID is
  * r->api, or "request". The set fields are PARAMs, escaped, with invalid UTF-8 and
  * control characters replaced by U+FFFD and cut at 128 bytes (error_message and
- * file_name at 256); MSG is a short summary ("POST code/execute 200 tenant=acme").
+ * file_name at 256); MSG is a short summary ("POST code/execute 200 tenant=acme", with
+ * " verdict=..." for a judged submission).
  * Writes at most min(size, AUDIT_MAX_RECORD) bytes, the NUL included: when they
  * would not hold the whole record, the last PARAMs are left out and MSG is cut,
  * the line still whole. Returns the length without the NUL, or 0 (buf empty) when

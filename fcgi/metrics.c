@@ -26,9 +26,19 @@ static const char *const codes[] = {
 	"ExecutionNotFound", "MethodNotAllowed", "SessionBusy", "SessionRuntimeMismatch",
 	"SessionEnded", "RequestTooLarge", "FileTooLarge", "QuotaExceeded", "SessionQuotaExceeded",
 	"TooManyRequests", "PoolExhausted", "PoolUnavailable", "KeeperUnavailable", "SessionOnAnotherHost", "DirectoryUnavailable",
-	"InternalError", "other",
+	"InvalidRequest", "UnknownLanguage", "ValidationFailed", "InternalError", "other",
 };
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
+
+/* The judge APIs, and the verdicts of a judged submission (sandbox's judge contract);
+ * anything else is "other". */
+static const char *const judge_apis[] = { "judge", "judge0", "piston" };
+#define NJAPI (sizeof(judge_apis) / sizeof(judge_apis[0]))
+static const char *const verdicts[] = {
+	"accepted", "wrong_answer", "time_limit", "memory_limit", "output_limit",
+	"runtime_error", "compilation_error", "internal_error", "other",
+};
+#define NVERDICT (sizeof(verdicts) / sizeof(verdicts[0]))
 
 /* Latency bucket upper bounds, in microseconds (the last bucket is +Inf). */
 static const uint64_t bounds_us[] = {
@@ -43,6 +53,7 @@ struct shared {
 	uint64_t lat_sum_us[CONF_MAX_RUNTIMES];
 	uint64_t requests[6];		/* by status class: 1xx..5xx, index 0 unused */
 	uint64_t errors[NCODES];
+	uint64_t judged[NJAPI][NVERDICT];
 	uint64_t audit_failures;
 	uint64_t worker_restarts;
 	uint64_t share_refusals;
@@ -111,6 +122,23 @@ void fcgi_metrics_error(const char *code)
 		if (code && !strcmp(code, codes[i]))
 			break;
 	add(&M->errors[i], 1);
+}
+
+void fcgi_metrics_judge(const char *api, const char *verdict)
+{
+	size_t a, v;
+
+	if (!M || !api)
+		return;
+	for (a = 0; a < NJAPI; a++)
+		if (!strcmp(api, judge_apis[a]))
+			break;
+	if (a == NJAPI)
+		return;
+	for (v = 0; v < NVERDICT - 1; v++)
+		if (verdict && !strcmp(verdict, verdicts[v]))
+			break;
+	add(&M->judged[a][v], 1);
 }
 
 bool fcgi_share_claim(unsigned worker, unsigned t, unsigned limit)
@@ -253,6 +281,12 @@ char *fcgi_metrics_render(json_t *pool, size_t *len)
 	for (s = 0; s < NCODES; s++)
 		put(&o, "stockade_errors_total{code=\"%s\"} %llu\n", codes[s],
 		    (unsigned long long)get(&M->errors[s]));
+	put(&o, "# HELP stockade_judge_submissions_total Submissions judged, by API and "
+		"overall verdict.\n# TYPE stockade_judge_submissions_total counter\n");
+	for (s = 0; s < NJAPI; s++)
+		for (b = 0; b < NVERDICT; b++)
+			put(&o, "stockade_judge_submissions_total{api=\"%s\",verdict=\"%s\"} %llu\n",
+			    judge_apis[s], verdicts[b], (unsigned long long)get(&M->judged[s][b]));
 	put(&o, "# HELP stockade_audit_failures_total Audit records that could not be written.\n"
 		"# TYPE stockade_audit_failures_total counter\nstockade_audit_failures_total %llu\n",
 	    (unsigned long long)get(&M->audit_failures));

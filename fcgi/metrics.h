@@ -24,6 +24,9 @@ int fcgi_metrics_init(const struct conf *c);
 /* One execution: its pool index, the result status ("success", "timeout", ...) and the
  * latency seen by the client (from request start to answer). */
 void fcgi_metrics_execution(int pool, const char *status, uint64_t latency_us);
+/* One submission judged by a judge API ("judge", "judge0", "piston"), by its overall
+ * verdict ("accepted", ...; NULL or another counts as "other"). */
+void fcgi_metrics_judge(const char *api, const char *verdict);
 /* One request answered with status (any route). */
 void fcgi_metrics_request(int http_status);
 /* One error answer, by its stable code ("QuotaExceeded", ...). */

@@ -77,7 +77,8 @@ static void test_init(void)
 	audit_rec_init(&r);
 	ok(!r.tenant && !r.error_message && !r.request_id[0] && !r.has_code &&
 	   r.http_status == -1 && r.exit_code == -1 && r.signal == 0 && r.timeout_ms == -1 &&
-	   r.file_bytes == -1 && r.duration_us == -1,
+	   r.file_bytes == -1 && r.duration_us == -1 && !r.verdict && !r.language &&
+	   r.tests == -1 && r.tests_passed == -1,
 	   "audit_rec_init: NULL strings, -1 numbers, 0 signal, no code");
 }
 
@@ -146,7 +147,8 @@ static void test_unset(void)
 	audit_format(&r, "h", "a", buf, sizeof(buf));
 	ok(!has(buf, "tenant") && !has(buf, "http_status") && !has(buf, "exit_code") &&
 	   !has(buf, "signal") && !has(buf, "code_sha256") && !has(buf, "code_bytes") &&
-	   !has(buf, "error_message") && !has(buf, "cpu_ms") && !has(buf, "file_bytes"),
+	   !has(buf, "error_message") && !has(buf, "cpu_ms") && !has(buf, "file_bytes") &&
+	   !has(buf, "verdict") && !has(buf, "language") && !has(buf, "tests"),
 	   "unset fields are left out");
 	ok(has(buf, "] POST code/execute\n"), "MSG without status or tenant");
 
@@ -161,6 +163,46 @@ static void test_unset(void)
 	ok(has(buf, " code_sha256=\"e3b0c442") && has(buf, " code_bytes=\"0\"") &&
 	   has(buf, " exit_code=\"0\" signal=\"9\"") && has(buf, " timeout_ms=\"30000\"") &&
 	   has(buf, " wall_ms=\"0\""), "zero is a value; code fields when has_code");
+}
+
+/* A judged submission's record: the judge fields after the status, the verdict in MSG. */
+static void test_judge(void)
+{
+	struct audit_rec r;
+
+	sample(&r);
+	r.api = "judge0";
+	r.route = "POST submissions";
+	r.key_id = "anonymous";
+	r.execution_id = "d85cd024-1548-4165-96c7-7bc88673f194";
+	r.verdict = "wrong_answer";
+	r.language = "cpp";
+	r.tests = 3;
+	r.tests_passed = 2;
+	r.has_code = true;
+	strcpy(r.code_sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	r.code_bytes = 120;
+	r.cpu_ms = 12;
+	r.wall_ms = 30;
+	r.memory_peak_kb = 3400;
+	audit_format(&r, "h", "a", buf, sizeof(buf));
+	ok(has(buf, " judge0 [stockade@32473 ") && has(buf, " key_id=\"anonymous\"") &&
+	   has(buf, " route=\"POST submissions\""), "judge0: MSGID, route, anonymous key id");
+	ok(has(buf, " execution_id=\"d85cd024-1548-4165-96c7-7bc88673f194\" verdict=\"wrong_answer\" "
+		    "language=\"cpp\" tests=\"3\" tests_passed=\"2\" code_sha256=\""),
+	   "verdict, language, tests and tests_passed are PARAMs, in order");
+	ok(has(buf, " code_bytes=\"120\"") && has(buf, " cpu_ms=\"12\" wall_ms=\"30\" "
+							 "memory_peak_kb=\"3400\""),
+	   "code size and the maxima of the tests");
+	ok(has(buf, "] POST submissions 200 tenant=acme verdict=wrong_answer\n"),
+	   "MSG: verdict=...");
+	if (tap_failed)
+		printf("#   %s", buf);
+	r.tests = r.tests_passed = 0;
+	r.verdict = "compilation_error";
+	audit_format(&r, "h", "a", buf, sizeof(buf));
+	ok(has(buf, " tests=\"0\" tests_passed=\"0\"") &&
+	   has(buf, " verdict=\"compilation_error\""), "no test ran: tests 0 is a value");
 }
 
 static void test_escaping(void)
@@ -197,6 +239,8 @@ static void test_caps(void)
 	sample(&r);
 	r.tenant = r.key_id = r.client = r.method = r.api = r.route = r.pool = huge;
 	r.identifier = r.execution_id = r.status = r.error_code = r.file_name = huge;
+	r.verdict = r.language = huge;
+	r.tests = r.tests_passed = INT64_MAX;
 	r.error_message = huge;
 	r.has_code = true;
 	memset(r.code_sha256, 'a', 64);
@@ -339,11 +383,12 @@ static void test_write(void)
 
 int main(void)
 {
-	plan(39);
+	plan(44);
 	test_init();
 	test_header();
 	test_pri();
 	test_unset();
+	test_judge();
 	test_escaping();
 	test_caps();
 	test_write();
