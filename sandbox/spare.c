@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,7 +201,18 @@ int sbx_spare_open(struct sbx_spare **out, const struct sbx_site *site,
 	pthread_cond_init(&p->ready_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&p->work_cv, NULL);
-	if ((rc = pthread_create(&p->thread, NULL, spare_main, p)) != 0) {
+	/* the thread takes no signal: a daemon waits for its own on one thread, and a
+	 * signal delivered here would take the default action (SIGTERM: death without
+	 * the daemon's shutdown) */
+	{
+		sigset_t all, old;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		rc = pthread_create(&p->thread, NULL, spare_main, p);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (rc != 0) {
 		pthread_cond_destroy(&p->ready_cv);
 		pthread_cond_destroy(&p->work_cv);
 		pthread_mutex_destroy(&p->lock);
