@@ -1,0 +1,2 @@
+# too slow: burns CPU forever (time limit, kind cpu)
+while :; do :; done

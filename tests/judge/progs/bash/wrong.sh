@@ -1,0 +1,3 @@
+# wrong answer: prints the sum plus one
+read -r a b
+echo $((a + b + 1))

@@ -1,0 +1,3 @@
+// accepted: reads two integers, prints their sum
+const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\s+/).map(Number);
+console.log(a + b);

@@ -1,0 +1,3 @@
+// crashing by a non-zero exit (runtime error, exit code 3)
+console.log('bye');
+process.exit(3);
