@@ -490,9 +490,14 @@ try:
        sandbox_procs())
     os.unlink(os.path.join(RUN, "pool.pid"))
     p = stack("start")
+    # the new keeper's own cells: its warm ones and the judge's spare (empty) cells,
+    # counted once its spare cells are all armed
+    wait_for(lambda: (pool().get("judge") or {}).get("ready") ==
+             (pool().get("judge") or {}).get("target"), 20)
     groups = cell_groups()
     warm = sum(r.get("warm", 0) + r.get("bound", 0)
                for r in pool().get("runtimes", {}).values())
+    warm += (pool().get("judge") or {}).get("ready", 0)
     ok(p.returncode == 0 and len(groups) == warm,
        "the next keeper removed its predecessor's cgroups (%d groups, %d cells)"
        % (len(groups), warm), (groups, pool()))

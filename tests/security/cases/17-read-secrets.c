@@ -1,7 +1,8 @@
 // Row 17: read /etc/shadow, host configuration, the service's keys and other sessions'
 // data. Everything must be absent or EACCES; a secret planted on the host for this run
-// must not be readable; the generated /etc holds only the expected files and
-// Debian's alternatives (links into /usr, bound read-only).
+// must not be readable; the generated /etc holds only the expected files,
+// Debian's alternatives (links into /usr) and the OpenJDK's public configuration,
+// both bound read-only.
 // host-file: /tmp/stockade-hostile-secret TOKEN-5f1c9e2a-host-secret
 // args: --wall 10 --time 5
 // timeout: 30
@@ -9,7 +10,7 @@
 // expect: stdout not contains TOKEN-5f1c9e2a-host-secret
 // expect: stdout not contains LEAK
 // expect: stdout contains /etc/shadow: ENOENT
-// expect: stdout matches ^/etc: alternatives group hosts ld\.so\.cache (localtime )?nsswitch\.conf passwd$
+// expect: stdout matches ^/etc: alternatives group hosts (java-[0-9]+-openjdk )*ld\.so\.cache (localtime )?nsswitch\.conf passwd$
 // expect: stdout contains done
 #include <dirent.h>
 #include <errno.h>
