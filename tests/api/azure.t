@@ -12,31 +12,21 @@ root.
 import base64
 import concurrent.futures
 import hashlib
-import http.client
 import json
 import os
 import re
 import secrets
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-import tap  # noqa: E402  (tests/lib/tap.py)
-from tap import ok, note, skip, free_port  # noqa: E402
-STACK = os.path.join(ROOT, "build", "stack.sh")
-if os.environ.get("STOCKADE_BIN_DIR"):
-    BIN_DIR = os.environ["STOCKADE_BIN_DIR"]
-elif os.environ.get("STOCKADE_BIN"):
-    BIN_DIR = os.path.dirname(os.environ["STOCKADE_BIN"])
-else:
-    BIN_DIR = os.path.join(ROOT, "build", "bin")
+from tap import ok, skip  # noqa: E402  (tests/lib/tap.py)
+import stack  # noqa: E402  (tests/lib/stack.py: build/stack.sh on a state dir of its own)
+from stack import Resp, is_error  # noqa: E402
 
 V1 = "2024-02-02-preview"
 V2 = "2024-10-02-preview"
@@ -47,23 +37,13 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 PNG = b"\x89PNG\r\n\x1a\n"
 
-tap.need_root("the keeper creates cgroups and namespaces: needs root")
-if not os.access(os.path.join(BIN_DIR, "stockade-fcgi"), os.X_OK):
-    tap.skip_all("%s/stockade-fcgi is not built (make)" % BIN_DIR)
+stack.need_stack()
 
-
-def sha(key):
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-RUN = tempfile.mkdtemp(prefix="stockade-azure-test.")
-HTTP_PORT = free_port()
-MC_PORT = free_port()
-KEY = {t: "sk-%s-%s" % (t, secrets.token_hex(16))
-       for t in ("acme", "other", "shellonly", "bulk", "slow")}
-CONF = os.path.join(RUN, "src.xml")
-with open(CONF, "w") as f:
-    f.write("""<?xml version="1.0"?>
+KEY = stack.new_keys("acme", "other", "shellonly", "bulk", "slow")
+# STOCKADE_DEV_ANONYMOUS=none: these tests check that every request needs a key (the
+# dev stack otherwise serves keyless requests from 127.0.0.0/8; tests/api/judge.t
+# checks that)
+STACK = stack.Stack("azure", """<?xml version="1.0"?>
 <stockade version="1">
   <keeper socket="/run/unused.sock" busy-wait="1" max-upload="8M">
     <memcached servers="127.0.0.1:11211" timeout="0.2"/>
@@ -94,58 +74,16 @@ with open(CONF, "w") as f:
     <key id="slow-1" sha256="%s"/>
   </tenant>
 </stockade>
-""" % (sha(KEY["acme"]), sha(KEY["other"]), sha(KEY["shellonly"]), sha(KEY["bulk"]),
-       sha(KEY["slow"])))
-# STOCKADE_DEV_ANONYMOUS=none: these tests check that every request needs a key (the
-# dev stack otherwise serves keyless requests from 127.0.0.0/8; tests/api/judge.t
-# checks that)
-ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF, STOCKADE_BIN_DIR=BIN_DIR,
-           PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT), STOCKADE_DEV_ANONYMOUS="none",
-           STOCKADE_READY_TIMEOUT=os.environ.get("STOCKADE_READY_TIMEOUT", "120"))
-
-
-def stack(cmd, timeout=240):
-    return subprocess.run([STACK, cmd], env=ENV, capture_output=True, text=True,
-                          timeout=timeout)
+""" % tuple(stack.sha256(KEY[t]) for t in ("acme", "other", "shellonly", "bulk", "slow")),
+                    env={"STOCKADE_DEV_ANONYMOUS": "none"})
 
 
 # ---- HTTP --------------------------------------------------------------------------------
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    def h(self, name):
-        return self.headers.get(name.lower())
-
-    def __repr__(self):
-        return "%d %s %r" % (self.status, self.headers, self.body[:600])
-
-
 def call(method, path, body=None, headers=None, key=None, auth="bearer", timeout=60):
-    """One request on a connection of its own; key None: the dev tenant's."""
-    hdrs = {}
-    k = DEV_KEY if key is None else key
-    if k and auth == "bearer":
-        hdrs["Authorization"] = "Bearer " + k
-    elif k and auth == "token":
-        hdrs["X-Auth-Token"] = k
-    hdrs.update(headers or {})
-    if isinstance(body, str):
-        body = body.encode()
-    c = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
-    try:
-        c.request(method, path, body=body, headers=hdrs)
-        r = c.getresponse()
-        return Resp(r.status, r.getheaders(), r.read())
-    finally:
-        c.close()
+    """One request on a connection of its own; key None: the dev tenant's, "": none."""
+    return STACK.call(method, path, body, headers, STACK.dev_key if key is None else key,
+                      auth=auth, timeout=timeout)
 
 
 def q(path, version, ident=None, extra=""):
@@ -213,14 +151,6 @@ def names(ident, key=None, pool=PY):
         if r.status == 200 else ("error", r.status)
 
 
-def is_error(r, status, code=None):
-    """The error contract: the status, {"error":{"code","message"}} and x-ms-error-code."""
-    e = (r.json or {}).get("error") if isinstance(r.json, dict) else None
-    return (r.status == status and isinstance(e, dict) and isinstance(e.get("code"), str) and
-            isinstance(e.get("message"), str) and e["message"] != "" and
-            (code is None or e["code"] == code) and r.h("x-ms-error-code") == e["code"])
-
-
 def code_of(r):
     return ((r.json or {}).get("error") or {}).get("code") if isinstance(r.json, dict) else None
 
@@ -231,24 +161,8 @@ def delete_session(ident, key=None, pool=PY):
 
 def fcgi_workers():
     """The pids of stockade-fcgi's master and its workers."""
-    try:
-        with open(os.path.join(RUN, "fcgi.pid")) as f:
-            master = int(f.read())
-    except (OSError, ValueError):
-        return None
-    kids = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % pid) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st.rsplit(")", 1)[1].split()
-        if int(fields[1]) == master and fields[0] != "Z":
-            kids.append(int(pid))
-    return (master, sorted(kids))
+    master = STACK.pid("fcgi")
+    return None if master is None else (master, stack.children(master))
 
 
 def file_digest(path):
@@ -256,17 +170,9 @@ def file_digest(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-DEV_KEY = None
-t_start = time.time()
-try:
-    p = stack("start")
-    if not ok(p.returncode == 0, "build/stack.sh start: the whole stack answers /healthz",
-              p.stdout + p.stderr):
-        raise SystemExit
-    with open(os.path.join(RUN, "dev-key")) as f:
-        DEV_KEY = f.read().strip()
+with STACK:  # stops the stack at the end; an exception is one failed test
+    STACK.start()
     WORKERS = fcgi_workers()
-    note("stack up in %.1fs on port %d" % (time.time() - t_start, HTTP_PORT))
     tag = secrets.token_hex(3)
 
     # ==== gen 1 (2024-02-02-preview) =====================================================
@@ -415,7 +321,7 @@ try:
            "XML XXE file:///etc/passwd (Accept %s): 400 InvalidXml, no /etc/passwd content"
            % accept, r)
     r = call("POST", q(PY + "/code/execute", V1, g1),
-             '<!DOCTYPE request SYSTEM "http://127.0.0.1:%d/healthz"><request/>' % HTTP_PORT,
+             '<!DOCTYPE request SYSTEM "http://127.0.0.1:%d/healthz"><request/>' % STACK.http_port,
              {"Content-Type": "application/xml"})
     ok(is_error(r, 400, "InvalidXml"), "XML external DTD: 400 InvalidXml", r)
     r = call("POST", q(PY + "/code/execute", V1, g1),
@@ -698,10 +604,10 @@ try:
     r = ex2(g1, "#" * ((64 << 10) + 1))
     ok(is_error(r, 413, "CodeTooLarge"), "code over max-code (64K): 413 CodeTooLarge", r)
     # over nginx's client_max_body_size (129m): only the header is sent
-    s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=10)
+    s = socket.create_connection(("127.0.0.1", STACK.http_port), timeout=10)
     s.sendall(("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
                "Content-Type: %s\r\nContent-Length: %d\r\n\r\n"
-               % (q(PY + "/files", V2, g1), DEV_KEY, MP, 200 << 20)).encode())
+               % (q(PY + "/files", V2, g1), STACK.dev_key, MP, 200 << 20)).encode())
     raw = b""
     try:
         while True:
@@ -757,7 +663,7 @@ try:
     r = ex2(nm, "import os\nsorted(os.listdir('/mnt/data'))")
     ok((r.json or {}).get("result", {}).get("executionResult") == ["keep.txt"],
        "inside the cell, /mnt/data holds nothing new", r)
-    ok(not os.path.exists("/x") and not os.path.exists(os.path.join(RUN, "x")),
+    ok(not os.path.exists("/x") and not os.path.exists(STACK.path("x")),
        "nothing named x appeared on the host", None)
     r = call("GET", q(PY + "/files/%2Fmnt%2Fdata%2Fkeep.txt/content", V2, nm))
     ok(r.status == 200 and r.body == b"keep",
@@ -993,19 +899,4 @@ try:
 
     ok(fcgi_workers() == WORKERS, "at the end, still the same stockade-fcgi workers",
        (WORKERS, fcgi_workers()))
-except SystemExit:
-    pass
-except Exception as e:  # a crash in the test is a failure, not a silent stop
-    import traceback
-    ok(False, "the test ran to its end", traceback.format_exc())
-finally:
-    p = stack("stop")
-    ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
-
-note("%.1fs in all" % (time.time() - t_start))
-tap.plan()
-if tap.failed:
-    print("# logs kept in %s" % RUN)
-else:
-    shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(tap.exit_code())
+STACK.finish()

@@ -13,47 +13,23 @@ metrics. Prints TAP. Needs root.
 """
 import base64
 import hashlib
-import http.client
 import json
 import os
-import re
-import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-import tap  # noqa: E402  (tests/lib/tap.py)
-from tap import ok, note, skip, free_port  # noqa: E402
-STACK = os.path.join(ROOT, "build", "stack.sh")
-if os.environ.get("STOCKADE_BIN_DIR"):
-    BIN_DIR = os.environ["STOCKADE_BIN_DIR"]
-elif os.environ.get("STOCKADE_BIN"):
-    BIN_DIR = os.path.dirname(os.environ["STOCKADE_BIN"])
-else:
-    BIN_DIR = os.path.join(ROOT, "build", "bin")
+from tap import ok  # noqa: E402  (tests/lib/tap.py)
+import stack  # noqa: E402  (tests/lib/stack.py: build/stack.sh on a state dir of its own)
+from stack import is_error  # noqa: E402
 
-tap.need_root("the keeper creates cgroups and namespaces: needs root")
-if not os.access(os.path.join(BIN_DIR, "stockade-fcgi"), os.X_OK):
-    tap.skip_all("%s/stockade-fcgi is not built (make)" % BIN_DIR)
+stack.need_stack()
 
-
-def sha(key):
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-RUN = tempfile.mkdtemp(prefix="stockade-judge-test.")
-HTTP_PORT = free_port()
-MC_PORT = free_port()
-KEY = {t: "sk-%s-%s" % (t, secrets.token_hex(16)) for t in ("acme", "tiny")}
+KEY = stack.new_keys("acme", "tiny")
 MAX_CODE = 4096
-CONF = os.path.join(RUN, "src.xml")
-with open(CONF, "w") as f:
-    f.write("""<?xml version="1.0"?>
+# "tiny" has 2 executions a minute, for the quota's 429
+STACK = stack.Stack("judge", """<?xml version="1.0"?>
 <stockade version="1">
   <keeper socket="/run/unused.sock" busy-wait="1" max-upload="8M">
     <memcached servers="127.0.0.1:11211" timeout="0.2"/>
@@ -77,55 +53,15 @@ with open(CONF, "w") as f:
               stack="128M" file-size="4M"/>
   </judge>
 </stockade>
-""" % (MAX_CODE, sha(KEY["acme"]), sha(KEY["tiny"])))
-ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF, STOCKADE_BIN_DIR=BIN_DIR,
-           PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT),
-           STOCKADE_READY_TIMEOUT=os.environ.get("STOCKADE_READY_TIMEOUT", "120"))
-AUDIT_JSONL = os.path.join(RUN, "audit.jsonl")
-
-
-def stack(cmd, timeout=240):
-    return subprocess.run([STACK, cmd], env=ENV, capture_output=True, text=True,
-                          timeout=timeout)
+""" % (MAX_CODE, stack.sha256(KEY["acme"]), stack.sha256(KEY["tiny"])))
 
 
 # ---- HTTP --------------------------------------------------------------------------------
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    def h(self, name):
-        return self.headers.get(name.lower())
-
-    def __repr__(self):
-        return "%d %s %r" % (self.status, self.headers, self.body[:800])
-
-
 def call(method, path, body=None, headers=None, key="acme", auth="bearer", timeout=120):
     """One request; key: a tenant of KEY, a literal key (sk-...), or None for none."""
-    hdrs = {}
-    k = KEY.get(key, key) if key else None
-    if k and auth == "bearer":
-        hdrs["Authorization"] = "Bearer " + k
-    elif k and auth == "token":
-        hdrs["X-Auth-Token"] = k
-    hdrs.update(headers or {})
-    if isinstance(body, str):
-        body = body.encode()
-    c = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
-    try:
-        c.request(method, path, body=body, headers=hdrs)
-        r = c.getresponse()
-        return Resp(r.status, r.getheaders(), r.read())
-    finally:
-        c.close()
+    return STACK.call(method, path, body, headers, key=KEY.get(key, key) if key else None,
+                   auth=auth, timeout=timeout)
 
 
 def judge(obj, key="acme", headers=None):
@@ -134,45 +70,12 @@ def judge(obj, key="acme", headers=None):
     return call("POST", "/v1/judge", json.dumps(obj), h, key=key)
 
 
-def is_error(r, status, code=None, says=None):
-    """Stockade's error contract: the status, {"error":{"code","message"}}, the header."""
-    e = (r.json or {}).get("error") if isinstance(r.json, dict) else None
-    return (r.status == status and isinstance(e, dict) and isinstance(e.get("code"), str) and
-            isinstance(e.get("message"), str) and e["message"] != "" and
-            (code is None or e["code"] == code) and r.h("x-ms-error-code") == e["code"] and
-            (says is None or says in e["message"]))
-
-
 def res(r):
     return r.json if isinstance(r.json, dict) else {}
 
 
 def tests_of(r):
     return res(r).get("tests") or []
-
-
-def audit_records():
-    out = []
-    try:
-        with open(AUDIT_JSONL, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    pass
-    except OSError:
-        pass
-    return out
-
-
-def find_record(rid, secs=10):
-    end = time.time() + secs
-    while time.time() < end:
-        for r in audit_records():
-            if (r.get("audit") or {}).get("request_id") == rid:
-                return r
-        time.sleep(0.2)
-    return None
 
 
 def metric(text, name, labels):
@@ -188,13 +91,8 @@ C_SUM = "#include <stdio.h>\nint main(void){long a,b;if(scanf(\"%ld %ld\",&a,&b)
         "printf(\"%ld\\n\",a+b);return 0;}\n"
 PY_ECHO = "import sys\nprint(sys.stdin.read().strip().upper())\n"
 
-t_start = time.time()
-try:
-    p = stack("start")
-    if not ok(p.returncode == 0, "build/stack.sh start: the whole stack answers /healthz",
-              p.stdout + p.stderr):
-        raise SystemExit
-    note("stack up in %.1fs on port %d" % (time.time() - t_start, HTTP_PORT))
+with STACK:  # stops the stack at the end; an exception is one failed test
+    STACK.start()
 
     # ==== GET /v1/languages ==============================================================
     r = call("GET", "/v1/languages", key=None)
@@ -438,7 +336,7 @@ try:
        [x.status for x in tiny])
 
     # ==== audit and metrics ========================================================================
-    rec = find_record(accepted_rid)
+    rec = STACK.find_record(accepted_rid)
     a = (rec or {}).get("audit") or {}
     ok(rec is not None and rec.get("msgid") == "judge" and a.get("route") == "POST v1/judge" and
        a.get("tenant") == "acme" and a.get("key_id") == "acme-1" and a.get("http_status") == 200,
@@ -453,11 +351,11 @@ try:
        a.get("timeout_ms") == 5000 and a.get("memory_limit_kb") == 128 * 1024,
        "audit: the tests' cpu/wall/memory maxima and the limits", a)
     ok("verdict=accepted" in (rec or {}).get("msg", ""), "audit msg says the verdict", rec)
-    rec = find_record(compile_error_rid)
+    rec = STACK.find_record(compile_error_rid)
     a = (rec or {}).get("audit") or {}
     ok(a.get("verdict") == "compilation_error" and str(a.get("tests")) == "1" and
        str(a.get("tests_passed")) == "0", "audit of a compile error: tests 1, passed 0", a)
-    rec = find_record(anon_rid)
+    rec = STACK.find_record(anon_rid)
     a = (rec or {}).get("audit") or {}
     ok(a.get("tenant") == "dev" and a.get("key_id") == "anonymous",
        "audit of an anonymous request: tenant dev, key id anonymous", a)
@@ -468,27 +366,5 @@ try:
        "/metrics: stockade_judge_submissions_total{api=judge,verdict=accepted} counts them", v)
     v = metric(text, "stockade_errors_total", [("code", "InvalidRequest")])
     ok(v is not None and v >= 20, "/metrics: the InvalidRequest answers are counted", v)
-    try:
-        with open(os.path.join(RUN, "fcgi.log"), errors="replace") as f:
-            log = f.read()
-    except OSError:
-        log = ""
-    bad_lines = [l for l in log.splitlines() if "died of signal" in l or "exited" in l or
-                 "Sanitizer" in l or "runtime error:" in l]
-    ok(not bad_lines, "fcgi.log: no worker died, no sanitizer report", "\n".join(bad_lines[:10]))
-except SystemExit:
-    pass
-except Exception:  # a crash in the test is a failure, not a silent stop
-    import traceback
-    ok(False, "the test ran to its end", traceback.format_exc())
-finally:
-    p = stack("stop")
-    ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
-
-note("%.1fs in all" % (time.time() - t_start))
-tap.plan()
-if tap.failed:
-    print("# logs kept in %s" % RUN)
-else:
-    shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(tap.exit_code())
+    STACK.check_fcgi_log()
+STACK.finish()

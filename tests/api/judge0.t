@@ -11,47 +11,25 @@ and statuses 3, 4, 5, 6, 7, 10 and 11 from real programs. Prints TAP. Needs root
 """
 import base64
 import hashlib
-import http.client
 import json
 import os
 import re
 import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-import tap  # noqa: E402  (tests/lib/tap.py)
-from tap import ok, note, free_port  # noqa: E402
-STACK = os.path.join(ROOT, "build", "stack.sh")
-if os.environ.get("STOCKADE_BIN_DIR"):
-    BIN_DIR = os.environ["STOCKADE_BIN_DIR"]
-elif os.environ.get("STOCKADE_BIN"):
-    BIN_DIR = os.path.dirname(os.environ["STOCKADE_BIN"])
-else:
-    BIN_DIR = os.path.join(ROOT, "build", "bin")
+from tap import ok  # noqa: E402  (tests/lib/tap.py)
+import stack  # noqa: E402  (tests/lib/stack.py: build/stack.sh on a state dir of its own)
 
-tap.need_root("the keeper creates cgroups and namespaces: needs root")
-if not os.access(os.path.join(BIN_DIR, "stockade-fcgi"), os.X_OK):
-    tap.skip_all("%s/stockade-fcgi is not built (make)" % BIN_DIR)
+stack.need_stack()
 
-
-def sha(key):
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-RUN = tempfile.mkdtemp(prefix="stockade-judge0-test.")
-HTTP_PORT = free_port()
-MC_PORT = free_port()
-KEY = {t: "sk-%s-%s" % (t, secrets.token_hex(16)) for t in ("acme", "other")}
-CONF = os.path.join(RUN, "src.xml")
-with open(CONF, "w") as f:
-    f.write("""<?xml version="1.0"?>
+KEY = stack.new_keys("acme", "other")
+# STOCKADE_DEV_ANONYMOUS=none: every request needs a key here, no anonymous access
+STACK = stack.Stack("judge0", """<?xml version="1.0"?>
 <stockade version="1">
   <keeper socket="/run/unused.sock" busy-wait="1" max-upload="8M">
     <memcached servers="127.0.0.1:11211" timeout="0.2"/>
@@ -75,53 +53,14 @@ with open(CONF, "w") as f:
               stack="128M" file-size="4M"/>
   </judge>
 </stockade>
-""" % (sha(KEY["acme"]), sha(KEY["other"])))
-# every request needs a key here: no anonymous access
-ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF, STOCKADE_BIN_DIR=BIN_DIR,
-           PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT),
-           STOCKADE_DEV_ANONYMOUS="none",
-           STOCKADE_READY_TIMEOUT=os.environ.get("STOCKADE_READY_TIMEOUT", "120"))
-AUDIT_JSONL = os.path.join(RUN, "audit.jsonl")
-
-
-def stack(cmd, timeout=240):
-    return subprocess.run([STACK, cmd], env=ENV, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    def h(self, name):
-        return self.headers.get(name.lower())
-
-    def __repr__(self):
-        return "%d %s %r" % (self.status, self.headers, self.body[:800])
+""" % (stack.sha256(KEY["acme"]), stack.sha256(KEY["other"])),
+                 env={"STOCKADE_DEV_ANONYMOUS": "none"})
 
 
 def call(method, path, body=None, headers=None, key="acme", timeout=120):
     """One request with X-Auth-Token (Judge0's header); key: a tenant, a literal, None."""
-    hdrs = {}
-    k = KEY.get(key, key) if key else None
-    if k:
-        hdrs["X-Auth-Token"] = k
-    hdrs.update(headers or {})
-    if isinstance(body, str):
-        body = body.encode()
-    c = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
-    try:
-        c.request(method, path, body=body, headers=hdrs)
-        r = c.getresponse()
-        return Resp(r.status, r.getheaders(), r.read())
-    finally:
-        c.close()
+    return STACK.call(method, path, body, headers, key=KEY.get(key, key) if key else None,
+                   auth="token", timeout=timeout)
 
 
 def submit(obj, query="", key="acme"):
@@ -163,30 +102,6 @@ def is_422(r, field, says=None):
             (says is None or any(says == m for m in msgs)))
 
 
-def audit_records():
-    out = []
-    try:
-        with open(AUDIT_JSONL, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    pass
-    except OSError:
-        pass
-    return out
-
-
-def find_record(rid, secs=10):
-    end = time.time() + secs
-    while time.time() < end:
-        for r in audit_records():
-            if (r.get("audit") or {}).get("request_id") == rid:
-                return r
-        time.sleep(0.2)
-    return None
-
-
 DEFAULT_FIELDS = {"token", "time", "memory", "stdout", "stderr", "compile_output", "message",
                   "status"}
 ALL_FIELDS = {
@@ -224,13 +139,8 @@ TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 PY, C, CPP, JS, BASH, JAVA = 71, 50, 54, 63, 46, 62
 
-t_start = time.time()
-try:
-    p = stack("start")
-    if not ok(p.returncode == 0, "build/stack.sh start: the whole stack answers /healthz",
-              p.stdout + p.stderr):
-        raise SystemExit
-    note("stack up in %.1fs on port %d" % (time.time() - t_start, HTTP_PORT))
+with STACK:  # stops the stack at the end; an exception is one failed test
+    STACK.start()
 
     # ==== what needs no key ===========================================================
     r = call("GET", "/languages", key=None)
@@ -555,7 +465,7 @@ try:
     ok(r.status == 201, "Authorization: Bearer works too", r)
 
     # ==== audit ===================================================================================
-    rec = find_record(wait_rid)
+    rec = STACK.find_record(wait_rid)
     a = (rec or {}).get("audit") or {}
     ok(rec is not None and rec.get("msgid") == "judge0" and a.get("route") == "POST submissions"
        and a.get("execution_id") == wait_token and a.get("verdict") == "accepted" and
@@ -563,27 +473,5 @@ try:
        str(a.get("tests_passed")) == "1" and a.get("key_id") == "acme-1" and
        a.get("code_sha256") == hashlib.sha256(b"print(input()[::-1])").hexdigest(),
        "audit: judge0, POST submissions, the token, verdict, language, tests, code hash", rec)
-    try:
-        with open(os.path.join(RUN, "fcgi.log"), errors="replace") as f:
-            log = f.read()
-    except OSError:
-        log = ""
-    bad_lines = [l for l in log.splitlines() if "died of signal" in l or "exited" in l or
-                 "Sanitizer" in l or "runtime error:" in l]
-    ok(not bad_lines, "fcgi.log: no worker died, no sanitizer report", "\n".join(bad_lines[:10]))
-except SystemExit:
-    pass
-except Exception:  # a crash in the test is a failure, not a silent stop
-    import traceback
-    ok(False, "the test ran to its end", traceback.format_exc())
-finally:
-    p = stack("stop")
-    ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
-
-note("%.1fs in all" % (time.time() - t_start))
-tap.plan()
-if tap.failed:
-    print("# logs kept in %s" % RUN)
-else:
-    shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(tap.exit_code())
+    STACK.check_fcgi_log()
+STACK.finish()

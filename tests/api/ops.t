@@ -27,9 +27,7 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -37,8 +35,9 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import tap  # noqa: E402  (tests/lib/tap.py)
-from tap import ok, note, free_port  # noqa: E402
-STACK = os.path.join(ROOT, "build", "stack.sh")
+from tap import ok, note  # noqa: E402
+import stack  # noqa: E402  (tests/lib/stack.py: build/stack.sh on a state dir of its own)
+from stack import children  # noqa: E402
 API_VERSION = "2024-02-02-preview"
 SD_ID = "stockade@32473"
 
@@ -48,17 +47,13 @@ for prog in ("nginx", "memcached", "/usr/sbin/syslog-ng"):
         tap.skip_all("%s is not installed (build/deps.sh installs it)" % prog)
 
 
-RUN = tempfile.mkdtemp(prefix="stockade-ops-test.")
-os.chmod(RUN, 0o755)
-PORT = free_port()
-MC_PORT = free_port()
-SRC_CONF = os.path.join(RUN, "source.xml")
 # a second tenant with a known key and a tiny rate, for the 429
 OPS_KEY = "sk-opstest-" + uuid.uuid4().hex
 OPS_KEY_ID = "ops-key-1"
 OPS_RATE = 2
-with open(SRC_CONF, "w") as f:
-    f.write("""<?xml version="1.0"?>
+# STOCKADE_DEV_ANONYMOUS=none: the 401s counted here need a stack where every request
+# needs a key. STOCKADE_READY_TIMEOUT: stack.sh's own default (180), as this test had.
+STACK = stack.Stack("ops", """<?xml version="1.0"?>
 <stockade version="1">
   <keeper socket="/run/unused.sock" busy-wait="2" max-upload="8M">
     <memcached servers="127.0.0.1:11211" timeout="0.2"/>
@@ -72,23 +67,17 @@ with open(SRC_CONF, "w") as f:
     <key id="%s" sha256="%s"/>
   </tenant>
 </stockade>
-""" % (OPS_RATE, OPS_KEY_ID, hashlib.sha256(OPS_KEY.encode()).hexdigest()))
+""" % (OPS_RATE, OPS_KEY_ID, stack.sha256(OPS_KEY)), conf_name="source.xml",
+                    env={"STOCKADE_DEV_ANONYMOUS": "none",
+                         "STOCKADE_READY_TIMEOUT": os.environ.get("STOCKADE_READY_TIMEOUT",
+                                                                  "180")})
+RUN = STACK.run
+PORT = STACK.http_port
 WORKERS = 3
 MEMORY_KB = 256 * 1024
 TIMEOUT_MS = 10000
-# STOCKADE_DEV_ANONYMOUS=none: the 401s counted here need a stack where every request
-# needs a key
-ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=SRC_CONF, PORT=str(PORT),
-           STOCKADE_MEMCACHED_PORT=str(MC_PORT), STOCKADE_DEV_ANONYMOUS="none")
-if not os.environ.get("STOCKADE_BIN_DIR") and os.environ.get("STOCKADE_BIN"):
-    ENV["STOCKADE_BIN_DIR"] = os.path.dirname(os.environ["STOCKADE_BIN"])
-AUDIT_JSONL = os.path.join(RUN, "audit.jsonl")
+AUDIT_JSONL = STACK.audit_jsonl
 SPOOL = os.path.join(RUN, "audit")
-
-
-def stack(*args, timeout=240):
-    return subprocess.run([STACK] + list(args), env=ENV, capture_output=True, text=True,
-                          timeout=timeout)
 
 
 # ---- HTTP ----------------------------------------------------------------------------
@@ -281,31 +270,6 @@ def check_spool_line(rid, severity, what):
 
 # ---- the stack -----------------------------------------------------------------------
 
-def pidof(name):
-    p = os.path.join(RUN, name + ".pid")
-    try:
-        with open(p) as f:
-            return int(f.read().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def children(pid):
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(int(d))
-    return sorted(out)
-
-
 def alive(pid):
     st = read("/proc/%d/stat" % pid)
     return bool(st) and not st[st.rindex(")") + 2:].startswith("Z")
@@ -322,14 +286,13 @@ def read(path):
 started = False
 try:
     t0 = time.time()
-    p = stack("start")
+    p = STACK.sh("start")
     started = True
     if not ok(p.returncode == 0, "build/stack.sh start", p.stdout + p.stderr):
         tap.plan()
         sys.exit(1)
     note("stack up in %.1fs on port %d, state in %s" % (time.time() - t0, PORT, RUN))
-    with open(os.path.join(RUN, "dev-key")) as f:
-        DEV_KEY = f.read().strip()
+    DEV_KEY = STACK.read("dev-key").strip()
 
     # ---- /healthz and /pool ---------------------------------------------------------
     a = req("GET", "/healthz")
@@ -703,10 +666,10 @@ print(json.dumps(out))
 
     def restarter():
         wait_for(lambda: done[0] >= TOTAL // 4, 30, 0.01)
-        p1 = stack("stop-one", "syslog-ng")
+        p1 = STACK.sh("stop-one", "syslog-ng")
         restart["stopped_at"] = done[0]
         time.sleep(0.3)
-        p2 = stack("start")
+        p2 = STACK.sh("start")
         restart["started_at"] = done[0]
         restart["rc"] = (p1.returncode, p2.returncode, p1.stderr + p2.stderr)
 
@@ -743,7 +706,7 @@ print(json.dumps(out))
     ok(not dup, "no record arrived twice", "%d duplicated, e.g. %s" % (len(dup), dup[:3]))
 
     # ---- a FastCGI worker killed ---------------------------------------------------------
-    master = pidof("fcgi")
+    master = STACK.pid("fcgi")
     ws = children(master) if master else []
     ok(len(ws) == WORKERS, "stockade-fcgi: the master has %d workers" % WORKERS, ws)
     restarts0 = mval(metrics()[0], "stockade_worker_restarts_total")
@@ -797,7 +760,7 @@ print(json.dumps(out))
        "stockade_worker_restarts_total grew by %d" % WORKERS, (restarts1, restarts2))
 
     # ---- memcached stopped -----------------------------------------------------------
-    p = stack("stop-one", "memcached")
+    p = STACK.sh("stop-one", "memcached")
     ok(p.returncode == 0, "stack.sh stop-one memcached", p.stderr)
     t = time.time()
     a1 = execute(IDENT, "x += 100\nx")
@@ -814,7 +777,7 @@ print(json.dumps(out))
     ok(a.status == 200 and (a.json or {}).get("memcached") == "down",
        "memcached down: /healthz 200 and says memcached down",
        a)
-    p = stack("start")
+    p = STACK.sh("start")
     ok(p.returncode == 0, "stack.sh start brings memcached back", p.stdout + p.stderr)
     ok(wait_for(lambda: (req("GET", "/healthz").json or {}).get("memcached") == "up", 10),
        "memcached back: /healthz says up")
@@ -834,7 +797,7 @@ print(json.dumps(out))
        got)
 
     # ---- the keeper killed ---------------------------------------------------------------
-    keeper = pidof("pool")
+    keeper = STACK.pid("pool")
     if keeper:
         os.kill(keeper, signal.SIGKILL)
     wait_for(lambda: not alive(keeper), 5, 0.05)
@@ -860,7 +823,7 @@ print(json.dumps(out))
     ok(r is not None and (r.get("audit") or {}).get("error_code") == "KeeperUnavailable"
        and (r.get("audit") or {}).get("http_status") == 503 and r.get("severity") == "warning",
        "keeper killed: the 503 is audited with severity warning", r)
-    p = stack("start")
+    p = STACK.sh("start")
     ok(p.returncode == 0, "stack.sh start brings the keeper back", p.stdout + p.stderr)
     h = req("GET", "/healthz")
     ok(h.status == 200 and (h.json or {}).get("keeper") == "up", "keeper back: /healthz 200", h)
@@ -876,7 +839,7 @@ print(json.dumps(out))
        a)
 
     # ---- the FastCGI master stopped ------------------------------------------------------
-    p = stack("stop-one", "fcgi")
+    p = STACK.sh("stop-one", "fcgi")
     ok(p.returncode == 0, "stack.sh stop-one fcgi", p.stderr)
     left = children(master)
     ok(not left and not alive(master), "the master and its workers are gone",
@@ -887,12 +850,12 @@ print(json.dumps(out))
             "application/json") and isinstance((j.get("error") or {}).get("code"), str)
            and (j.get("error") or {}).get("message"),
            "fcgi down: %s gets a JSON %s error with a code from nginx" % (what, a.status), a)
-    p = stack("start")
+    p = STACK.sh("start")
     ok(p.returncode == 0, "stack.sh start brings stockade-fcgi back", p.stdout + p.stderr)
     a = execute(K_IDENT, "y")
     ok(a.status == 200 and props(a).get("result") == 7,
        "fcgi back: the session (kept by the keeper) answers", a)
-    newm = pidof("fcgi")
+    newm = STACK.pid("fcgi")
     ok(newm and len(wait_for(lambda: children(newm) if len(children(newm)) == WORKERS
                              else None, 5) or []) == WORKERS,
        "fcgi back: %d workers" % WORKERS)
@@ -906,12 +869,12 @@ print(json.dumps(out))
     ok(not san, "no sanitizer report in fcgi.log or pool.log", san[:10])
     # (LeakSanitizer cannot stop the world in a process that made itself non-dumpable,
     # as the master does: its "fatal error" at exit is the tool's, not a finding.)
-    p = stack("status")
+    p = STACK.sh("status")
     ok(p.returncode == 0 and p.stdout.count("running") == 5, "stack.sh status: all 5 running",
        p.stdout)
 finally:
     if started:
-        p = stack("stop")
+        p = STACK.sh("stop")
         ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
 
 tap.plan()

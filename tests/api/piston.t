@@ -11,40 +11,21 @@ messages, keys, and the audit record. Prints TAP. Needs root.
 """
 import base64
 import hashlib
-import http.client
 import json
 import os
-import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-import tap  # noqa: E402  (tests/lib/tap.py)
-from tap import ok, note, free_port  # noqa: E402
-STACK = os.path.join(ROOT, "build", "stack.sh")
-if os.environ.get("STOCKADE_BIN_DIR"):
-    BIN_DIR = os.environ["STOCKADE_BIN_DIR"]
-elif os.environ.get("STOCKADE_BIN"):
-    BIN_DIR = os.path.dirname(os.environ["STOCKADE_BIN"])
-else:
-    BIN_DIR = os.path.join(ROOT, "build", "bin")
+from tap import ok  # noqa: E402  (tests/lib/tap.py)
+import stack  # noqa: E402  (tests/lib/stack.py: build/stack.sh on a state dir of its own)
 
-tap.need_root("the keeper creates cgroups and namespaces: needs root")
-if not os.access(os.path.join(BIN_DIR, "stockade-fcgi"), os.X_OK):
-    tap.skip_all("%s/stockade-fcgi is not built (make)" % BIN_DIR)
+stack.need_stack()
 
-RUN = tempfile.mkdtemp(prefix="stockade-piston-test.")
-HTTP_PORT = free_port()
-MC_PORT = free_port()
-KEY = "sk-acme-" + secrets.token_hex(16)
-CONF = os.path.join(RUN, "src.xml")
-with open(CONF, "w") as f:
-    f.write("""<?xml version="1.0"?>
+KEY = stack.new_keys("acme")["acme"]
+# STOCKADE_DEV_ANONYMOUS=none: every request needs a key here, no anonymous access
+STACK = stack.Stack("piston", """<?xml version="1.0"?>
 <stockade version="1">
   <keeper socket="/run/unused.sock" busy-wait="1" max-upload="8M">
     <memcached servers="127.0.0.1:11211" timeout="0.2"/>
@@ -65,45 +46,12 @@ with open(CONF, "w") as f:
               stack="128M" file-size="4M"/>
   </judge>
 </stockade>
-""" % hashlib.sha256(KEY.encode()).hexdigest())
-ENV = dict(os.environ, STOCKADE_RUN_DIR=RUN, STOCKADE_CONF=CONF, STOCKADE_BIN_DIR=BIN_DIR,
-           PORT=str(HTTP_PORT), STOCKADE_MEMCACHED_PORT=str(MC_PORT),
-           STOCKADE_DEV_ANONYMOUS="none",
-           STOCKADE_READY_TIMEOUT=os.environ.get("STOCKADE_READY_TIMEOUT", "120"))
-AUDIT_JSONL = os.path.join(RUN, "audit.jsonl")
-
-
-def stack(cmd, timeout=240):
-    return subprocess.run([STACK, cmd], env=ENV, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = {k.lower(): v for k, v in headers}
-        self.body = body
-        try:
-            self.json = json.loads(body) if body else None
-        except ValueError:
-            self.json = None
-
-    def __repr__(self):
-        return "%d %s %r" % (self.status, self.headers, self.body[:800])
+""" % stack.sha256(KEY), env={"STOCKADE_DEV_ANONYMOUS": "none"})
 
 
 def call(method, path, body=None, headers=None, key=KEY, timeout=120):
-    hdrs = {"Authorization": "Bearer " + key} if key else {}
-    hdrs.update(headers or {})
-    if isinstance(body, str):
-        body = body.encode()
-    c = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
-    try:
-        c.request(method, path, body=body, headers=hdrs)
-        r = c.getresponse()
-        return Resp(r.status, r.getheaders(), r.read())
-    finally:
-        c.close()
+    """One request with Authorization: Bearer; key: the key to send, or None for none."""
+    return STACK.call(method, path, body, headers, key=key, timeout=timeout)
 
 
 def execute(obj, ctype="application/json", key=KEY):
@@ -130,13 +78,8 @@ def message(r, status=400):
 STAGE_KEYS = {"stdout", "stderr", "output", "code", "signal", "message", "status", "cpu_time",
               "wall_time", "memory"}
 
-t_start = time.time()
-try:
-    p = stack("start")
-    if not ok(p.returncode == 0, "build/stack.sh start: the whole stack answers /healthz",
-              p.stdout + p.stderr):
-        raise SystemExit
-    note("stack up in %.1fs on port %d" % (time.time() - t_start, HTTP_PORT))
+with STACK:  # stops the stack at the end; an exception is one failed test
+    STACK.start()
 
     # ==== runtimes =========================================================================
     r = call("GET", "/api/v2/runtimes", key=None)
@@ -336,46 +279,12 @@ try:
                                                             "X-Auth-Token": KEY}, key=None)
     ok(r.status == 200, "X-Auth-Token", r)
     rid = r.headers.get("x-ms-request-id")
-    rec = None
-    for _ in range(50):
-        for line in open(AUDIT_JSONL, encoding="utf-8", errors="replace") if os.path.exists(
-                AUDIT_JSONL) else []:
-            try:
-                x = json.loads(line)
-            except ValueError:
-                continue
-            if (x.get("audit") or {}).get("request_id") == rid:
-                rec = x
-        if rec:
-            break
-        time.sleep(0.2)
+    rec = STACK.find_record(rid)
     a = (rec or {}).get("audit") or {}
     ok(rec is not None and rec.get("msgid") == "piston" and
        a.get("route") == "POST api/v2/execute" and a.get("verdict") == "accepted" and
        a.get("language") == "python" and str(a.get("tests")) == "1" and
        a.get("code_sha256") == hashlib.sha256(b"print(5)").hexdigest() and
        a.get("code_bytes") == 8, "audit: piston, the route, verdict, language, code hash", rec)
-    try:
-        with open(os.path.join(RUN, "fcgi.log"), errors="replace") as f:
-            log = f.read()
-    except OSError:
-        log = ""
-    bad_lines = [l for l in log.splitlines() if "died of signal" in l or "exited" in l or
-                 "Sanitizer" in l or "runtime error:" in l]
-    ok(not bad_lines, "fcgi.log: no worker died, no sanitizer report", "\n".join(bad_lines[:10]))
-except SystemExit:
-    pass
-except Exception:  # a crash in the test is a failure, not a silent stop
-    import traceback
-    ok(False, "the test ran to its end", traceback.format_exc())
-finally:
-    p = stack("stop")
-    ok(p.returncode == 0, "build/stack.sh stop", p.stdout + p.stderr)
-
-note("%.1fs in all" % (time.time() - t_start))
-tap.plan()
-if tap.failed:
-    print("# logs kept in %s" % RUN)
-else:
-    shutil.rmtree(RUN, ignore_errors=True)
-sys.exit(tap.exit_code())
+    STACK.check_fcgi_log()
+STACK.finish()
