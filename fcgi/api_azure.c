@@ -417,7 +417,7 @@ static void get_execution(struct az *a, const char *id)
 				 0, "no execution %s (results are kept for an hour)", id);
 		return;
 	}
-	o = json_loadb(text, len, 0, NULL);
+	o = json_loadb(text, len, JSON_ALLOW_NUL, NULL);
 	free(text);
 	/* the identifier is part of the name space: another session's id is not found */
 	if (!o || strcmp(api_get_str(o, "identifier") ?: "", a->ident)) {

@@ -318,6 +318,10 @@ void api_judge_error(struct fcgi_req *r, int status, const char *code, int retry
 
 	snprintf(acode, sizeof(acode), "%s", code);
 	snprintf(amsg, sizeof(amsg), "%s", message);
+	fcgi_utf8_clean(amsg);
+	/* a body that could not be built (text that is not UTF-8) still gets an answer */
+	if (!body)
+		body = json_pack("{s:s}", "error", amsg);
 	r->audit.error_code = acode;
 	r->audit.error_message = amsg;
 	if (r->answered) {
@@ -929,6 +933,15 @@ static void judge_post(struct api_ctx *x, struct fcgi_req *r)
 		return;
 	}
 	json_decref(body);
+	/* refused before the quota counts it (api_judge_call checks it too) */
+	if (api_judge_timeout_ms(x->conf, req) > API_JUDGE_MAX_MS) {
+		fcgi_reply_error(r, 400, "InvalidRequest", 0,
+				 "tests: with these tests, runs, width and limits judging could take "
+				 "up to %d s; at most %d s (fewer tests or runs, or a smaller wall_ms)",
+				 api_judge_timeout_ms(x->conf, req) / 1000, API_JUDGE_MAX_MS / 1000);
+		json_decref(req);
+		return;
+	}
 	if (fcgi_quota_execution(r, x->dir, x->conf, t) < 0) {
 		json_decref(req);
 		return;

@@ -205,6 +205,7 @@ static bool parse_fields(struct j0 *j, uint64_t *mask)
 		char msg[460];
 
 		snprintf(msg, sizeof(msg), "invalid fields: [%s]", bad);
+		fcgi_utf8_clean(msg);	/* it quotes the client */
 		api_judge_error(j->r, 400, "BadRequest", 0, json_pack("{s:s}", "error", msg), msg);
 		return false;
 	}
@@ -591,7 +592,17 @@ static json_t *parse_submission(struct j0 *j, json_t *body, json_t **req, json_t
 		}
 		if (!f->decimal)
 			val = api_judge_floor(val);
-		json_object_set_new(klim, f->key, json_integer((json_int_t)api_judge_round(val * f->factor)));
+		{
+			/* the least a cell takes (8 MiB of memory, 64 KiB of stack, 1 ms, 1
+			 * KiB files): Judge0 allows less, the keeper would refuse it, so a
+			 * smaller value runs with the least (README) */
+			json_int_t kv = (json_int_t)api_judge_round(val * f->factor);
+			json_int_t least = !strcmp(f->key, "memory_kb") ? 8192
+					   : !strcmp(f->key, "stack_kb") ? 64
+					   : !strcmp(f->key, "cpu_extra_ms") ? 0 : 1;
+
+			json_object_set_new(klim, f->key, json_integer(kv < least ? least : kv));
+		}
 		json_object_set_new(rec, f->field, f->decimal ? seconds((int64_t)api_judge_round(val * 1000))
 							     : json_integer((json_int_t)val));
 	}
@@ -893,7 +904,7 @@ static int lookup(struct j0 *j, const char *token, json_t **rec)
 		return -1;
 	if (rc != POOL_DIR_OK)
 		return 0;
-	*rec = json_loadb(text, len, 0, NULL);
+	*rec = json_loadb(text, len, JSON_ALLOW_NUL, NULL);
 	free(text);
 	return json_is_object(*rec) ? 1 : (json_decref(*rec), *rec = NULL, 0);
 }
@@ -1037,12 +1048,12 @@ static void create(struct j0 *j)
 		if (judge(j, rec, req, false) < 0)
 			goto out;
 		keep(j, rec);	/* for GET later; the answer has it whole anyway */
+		/* output that is not UTF-8 without base64_encoded: Judge0 still answers 201
+		 * (the submission exists), with its message instead of the fields; not an
+		 * error of ours */
 		if (!(out = render(rec, mask, j->b64)))
-			api_judge_error(r, 201, "BadRequest", 0,
-					json_pack("{s:s, s:s}", "error", not_utf8_one, "token", token),
-					not_utf8_one);
-		else
-			fcgi_reply_json(r, 201, out);
+			out = json_pack("{s:s, s:s}", "error", not_utf8_one, "token", token);
+		fcgi_reply_json(r, 201, out);
 		goto out;
 	}
 	set_status(rec, 1);

@@ -104,6 +104,7 @@ static void perr(struct fcgi_req *r, int status, const char *code, const char *f
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fcgi_utf8_clean(msg);	/* it may quote the client, cut mid-character */
 	api_judge_error(r, status, code, 0, json_pack("{s:s}", "message", msg), msg);
 }
 

@@ -441,7 +441,7 @@ void fcgi_reply_json(struct fcgi_req *r, int status, json_t *v)
  * sequence becomes '?'. Messages quote what the client sent (a pool name, a content
  * type, an XML parser's text cut mid-character), and JSON strings must be UTF-8.
  */
-static void utf8_clean(char *s)
+void fcgi_utf8_clean(char *s)
 {
 	size_t n = strlen(s), i = 0, len;
 	uint32_t cp;
@@ -464,7 +464,7 @@ void fcgi_reply_error(struct fcgi_req *r, int status, const char *code, int retr
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	utf8_clean(msg);
+	fcgi_utf8_clean(msg);
 	/* the audit record keeps its own copies (static: one request at a time), even of
 	 * an error that comes after the answer went out (an asynchronous execution's) */
 	{

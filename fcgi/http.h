@@ -88,6 +88,10 @@ void fcgi_reply_raw(struct fcgi_req *r, int status, const char *ctype, const voi
 		    const char *extra);
 /* An answer without a body (204). */
 void fcgi_reply_empty(struct fcgi_req *r, int status);
+/* Makes s valid UTF-8 in place: a byte that does not begin or continue a well-formed
+ * sequence becomes '?' (messages that quote what a client sent must be JSON strings). */
+void fcgi_utf8_clean(char *s);
+
 /*
  * The error answer: {"error": {"code", "message"}} + x-ms-error-code; retry_after_s > 0
  * adds Retry-After. The code and message also go to the audit record.

@@ -132,9 +132,10 @@ struct spawn {
  * around fork. A child forked by another thread of the supervisor while such a
  * descriptor is open would hold it until it closes what it inherited, and a program
  * exec'd from the file meanwhile would fail with ETXTBSY (the pre-started cells of
- * one thread are filled while another thread forks new ones).
+ * one thread are filled while another thread forks new ones). Writers first: many
+ * long copies must not starve the threads that start cells.
  */
-static pthread_rwlock_t fork_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_rwlock_t fork_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
 
 /* The supervisor's argv (see sbx_cell_hide_argv): init overwrites its own copy. */
 static char *argv_area;

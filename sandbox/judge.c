@@ -88,24 +88,40 @@ struct judging {
 	unsigned njobs;
 	atomic_uint next;
 	atomic_uint cells, misses;
+	atomic_bool starved;		/* a take timed out: the rest fail at once */
+	uint64_t prog_bytes;		/* what the compiler made, staged in each cell */
+	bool user_binary;		/* the program exec'd was made by the compiler */
 };
 
-/* Stages the source and the extra files. */
-static int stage_sources(struct sbx_cell *c, const struct sbx_judge_req *rq, const char **why)
+/* Stages the extra files (data, headers, modules); *bytes grows by their size. */
+static int stage_files(struct sbx_cell *c, const struct sbx_judge_req *rq, uint64_t *bytes,
+		       const char **why)
 {
-	int rc = sbx_cell_put(c, rq->lang->source, rq->source, rq->source_len, 0644, why);
+	int rc = 0;
 
-	for (unsigned i = 0; rc == 0 && i < rq->nfiles; i++)
+	for (unsigned i = 0; rc == 0 && i < rq->nfiles; i++) {
 		rc = sbx_cell_put(c, rq->files[i].name, rq->files[i].data, rq->files[i].len, 0644,
 				  why);
+		*bytes += rq->files[i].len;
+	}
 	return rc;
 }
 
-/* A read-only descriptor of a file holding data (the program's stdin): the program
- * can read and seek it, never change it. */
+/* Stages the source and the extra files; *bytes gets their size. */
+static int stage_sources(struct sbx_cell *c, const struct sbx_judge_req *rq, uint64_t *bytes,
+			 const char **why)
+{
+	int rc = sbx_cell_put(c, rq->lang->source, rq->source, rq->source_len, 0644, why);
+
+	*bytes = rq->source_len;
+	return rc < 0 ? rc : stage_files(c, rq, bytes, why);
+}
+
+/* A read-only descriptor of a sealed file holding data (the program's stdin): the
+ * program can read and seek it, never change it (not even reopened for writing). */
 static int stdin_file(const char *data, size_t len, const char **why)
 {
-	int fd = memfd_create("stdin", MFD_CLOEXEC), ro;
+	int fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING), ro;
 	char path[40];
 
 	if (fd < 0) {
@@ -126,6 +142,13 @@ static int stdin_file(const char *data, size_t len, const char **why)
 		}
 		off += (size_t)n;
 	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		int e = errno;
+
+		close(fd);
+		*why = "cannot seal the test's input";
+		return -e;
+	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	ro = open(path, O_RDONLY | O_CLOEXEC);
 	if (ro < 0) {
@@ -139,13 +162,22 @@ static int stdin_file(const char *data, size_t len, const char **why)
 	return ro;
 }
 
+/* Keeps the first `keep` bytes of a captured stream, and only their memory: a
+ * submission's tests must not each hold a whole output limit until the end. */
 static void cut(struct sbx_buf *b, size_t keep)
 {
-	if (b->len > keep) {
-		b->len = keep;
-		b->truncated = true;
-		if (b->data)
-			b->data[keep] = '\0';
+	char *d;
+
+	if (b->len <= keep)
+		return;
+	b->len = keep;
+	b->truncated = true;
+	if (!b->data)
+		return;
+	b->data[keep] = '\0';
+	if ((d = realloc(b->data, keep + 1))) {
+		b->data = d;
+		b->alloc = keep + 1;
 	}
 }
 
@@ -223,26 +255,54 @@ static void run_job(struct judging *j, unsigned i)
 	struct sbx_limits lim = rq->lim;
 	struct sbx_exec x = { .argv = j->run.argv, .stdin_fd = -1,
 			      .merge_stderr = rq->redirect_stderr,
-			      .user_binary = sbx_lang_compiled(rq->lang),
+			      .user_binary = j->user_binary,
 			      .end_with_program = true };
 	const char *why = NULL;
+	uint64_t staged = 0;
 	bool missed;
 	int rc;
 
+	if (atomic_load(&j->starved)) {
+		internal(r, "no cell", "an earlier test of this submission found none in time");
+		return;
+	}
 	if ((rc = sbx_spare_take(j->sp, rq->take_timeout_ms, &sc, &missed, &why)) < 0) {
+		atomic_store(&j->starved, true);
 		internal(r, "no cell", why);
 		return;
 	}
 	atomic_fetch_add(&j->cells, 1);
 	if (missed)
 		atomic_fetch_add(&j->misses, 1);
-	rc = j->cc ? sbx_run_copy_binary(&sc->cell, &j->cc->cell, rq->lang, &why)
-		   : stage_sources(&sc->cell, rq, &why);
+	if (j->cc) {
+		rc = sbx_run_copy_binary(&sc->cell, &j->cc->cell, rq->lang, &staged, &why);
+		if (rc == 0)
+			rc = stage_files(&sc->cell, rq, &staged, &why);
+	} else {
+		rc = stage_sources(&sc->cell, rq, &staged, &why);
+	}
 	if (rc < 0) {
 		internal(r, "cannot stage the program", why);
 		sbx_spare_done(j->sp, sc);
 		return;
 	}
+	/* The staged files' pages are charged to the supervisor, which wrote them, not to
+	 * the cell: they are taken off the cell's memory limit, so that the program and
+	 * its files together stay within it (a program cannot hide data in its binary). */
+	if (staged + (4u << 20) > lim.memory) {
+		memset(&r->o, 0, sizeof(r->o));
+		r->o.exit_code = -1;
+		sbx_buf_init(&r->o.out, 0);
+		sbx_buf_init(&r->o.err, 0);
+		r->verdict = SBX_V_MEMORY_LIMIT;
+		r->time_kind = NULL;
+		snprintf(r->message, sizeof(r->message), "the program's files alone (%" PRIu64
+			 " KiB) leave no room in the memory limit of %" PRIu64 " KiB",
+			 staged >> 10, lim.memory >> 10);
+		sbx_spare_done(j->sp, sc);
+		return;
+	}
+	lim.memory -= staged;
 	if (t->in_len && (x.stdin_fd = stdin_file(t->in, t->in_len, &why)) < 0) {
 		internal(r, "cannot give the program its input", why);
 		sbx_spare_done(j->sp, sc);
@@ -314,7 +374,7 @@ static int compile(struct judging *j, const char **why)
 	atomic_fetch_add(&j->cells, 1);
 	if (missed)
 		atomic_fetch_add(&j->misses, 1);
-	if ((rc = stage_sources(&sc->cell, rq, why)) < 0 ||
+	if ((rc = stage_sources(&sc->cell, rq, &j->prog_bytes, why)) < 0 ||
 	    (rc = sbx_cell_fire(&sc->cell, &sc->lv, &x, &rq->compile_lim, o, why)) < 0 ||
 	    (rc = sbx_cell_wait(&sc->cell, &x, &sc->lv, o, why)) < 0) {
 		sbx_spare_done(j->sp, sc);
@@ -325,8 +385,29 @@ static int compile(struct judging *j, const char **why)
 	res->compile_out = o->out;
 	sbx_buf_init(&o->out, 0);
 	if (o->status == SBX_STATUS_OK) {
-		res->compile_verdict = SBX_V_ACCEPTED;
-		j->cc = sc;
+		const char *w = NULL;
+
+		/* what the compiler made is user-shaped: a program that cannot be copied
+		 * (none, a link, too many or too large files) is a compilation error */
+		rc = sbx_run_copy_binary(NULL, &sc->cell, rq->lang, &j->prog_bytes, &w);
+		if (rc == 0) {
+			res->compile_verdict = SBX_V_ACCEPTED;
+			j->cc = sc;
+			return 0;
+		}
+		sbx_spare_done(j->sp, sc);
+		if (!sbx_run_binary_error(rc)) {
+			*why = w;
+			return rc;
+		}
+		{
+			char msg[220];
+
+			snprintf(msg, sizeof(msg), "stockade: the compiled program cannot be run: %s",
+				 w ? w : "unknown");
+			note(&res->compile_out, msg);
+		}
+		res->compile_verdict = SBX_V_COMPILATION_ERROR;
 		return 0;
 	}
 	if (o->status == SBX_STATUS_INTERNAL_ERROR) {
@@ -368,6 +449,9 @@ int sbx_judge(struct sbx_spare *sp, const struct sbx_judge_req *rq, struct sbx_j
 	j->njobs = rq->ntests * rq->runs;
 	if ((rc = build_cmd(&j->run, rq->run, rq->args, rq->lim.memory, why)) < 0)
 		goto out;
+	/* a program the compiler made (not the host's JVM): failing to exec it is the
+	 * program's runtime error, not Stockade's */
+	j->user_binary = !strncmp(j->run.argv[0], "/mnt/data/", 10);
 	if (!(j->jobs = calloc(j->njobs, sizeof(*j->jobs))) ||
 	    !(res->tests = calloc(rq->ntests, sizeof(*res->tests)))) {
 		*why = "out of memory";

@@ -22,6 +22,9 @@
 #define MAX_COMPILER_OPTIONS 1024
 #define MAX_ARG_LEN 4096
 #define DEFAULT_KEEP (64u << 10)
+/* What every test's kept stdout and stderr may add up to: escaped as JSON (at worst 6
+ * bytes a byte) the reply stays under PROTO_MAX_JSON. */
+#define KEEP_BUDGET (2u << 20)
 /* How long a job waits for a spare cell before it is an internal error. */
 #define TAKE_TIMEOUT_MS 60000
 
@@ -208,9 +211,9 @@ static bool parse_limits(struct parsed *p, json_t *req)
 		    !int_field(p, l, "limits.", "cpu_extra_ms", 0, cj->max_cpu_extra_ms, 1,
 			       &rq->cpu_extra_ms) ||
 		    !int_field(p, l, "limits.", "wall_ms", 1, cj->max.wall_ms, 1, &rq->lim.wall_ms) ||
-		    !int_field(p, l, "limits.", "memory_kb", 1, cj->max.memory, 1024,
+		    !int_field(p, l, "limits.", "memory_kb", 8192, cj->max.memory, 1024,
 			       &rq->lim.memory) ||
-		    !int_field(p, l, "limits.", "stack_kb", 1, cj->max.stack, 1024, &rq->lim.stack) ||
+		    !int_field(p, l, "limits.", "stack_kb", 64, cj->max.stack, 1024, &rq->lim.stack) ||
 		    !int_field(p, l, "limits.", "pids", 1, cj->max.pids, 1, &pids) ||
 		    !int_field(p, l, "limits.", "file_size_kb", 1, cj->max.fsize, 1024,
 			       &rq->lim.fsize) ||
@@ -226,7 +229,7 @@ static bool parse_limits(struct parsed *p, json_t *req)
 			       &rq->compile_lim.cpu_ms) ||
 		    !int_field(p, c, "compile_limits.", "wall_ms", 1, cj->compile.wall_ms, 1,
 			       &rq->compile_lim.wall_ms) ||
-		    !int_field(p, c, "compile_limits.", "memory_kb", 1, cj->compile.memory, 1024,
+		    !int_field(p, c, "compile_limits.", "memory_kb", 8192, cj->compile.memory, 1024,
 			       &rq->compile_lim.memory))
 			return false;
 	}
@@ -266,7 +269,7 @@ static bool parse_words(struct parsed *p, json_t *req)
 {
 	json_t *v = json_object_get(req, "compiler_options");
 	unsigned n = 0;
-	size_t i;
+	size_t i, total = 0;
 
 	if (v && !json_is_null(v)) {
 		if (!json_is_string(v) || json_string_length(v) > MAX_COMPILER_OPTIONS ||
@@ -297,9 +300,14 @@ static bool parse_words(struct parsed *p, json_t *req)
 				return fail(p, PROTO_E_BAD_REQUEST, "args[%zu]: a string of at most %d "
 					    "bytes without NUL", i, MAX_ARG_LEN);
 			p->args[n++] = json_string_value(a);
+			total += json_string_length(a) + 1;
 		}
 	}
 	p->args[n] = NULL;
+	/* the program's command line travels to the cell in one message */
+	if (total > SBX_FIRE_MAX_ARGV / 2)
+		return fail(p, PROTO_E_BAD_REQUEST, "args: at most %d bytes in all",
+			    SBX_FIRE_MAX_ARGV / 2);
 	return true;
 }
 
@@ -320,7 +328,8 @@ static bool parse_files(struct parsed *p, json_t *req)
 		snprintf(where, sizeof(where), "files[%zu].", i);
 		if (!json_is_object(f) || !(jf->name = json_string_value(json_object_get(f, "name"))))
 			return fail(p, PROTO_E_BAD_REQUEST, "%sname: a file name", where);
-		if (!proto_valid_file_name(jf->name, strlen(jf->name)) ||
+		if (json_string_length(json_object_get(f, "name")) != strlen(jf->name) ||
+		    !proto_valid_file_name(jf->name, strlen(jf->name)) ||
 		    !sbx_cell_plain_name(jf->name) || !strcmp(jf->name, p->rq.lang->source) ||
 		    sbx_lang_is_binary(p->rq.lang, jf->name))
 			return fail(p, PROTO_E_BAD_REQUEST, "%sname: not a plain file name, or the "
@@ -415,6 +424,9 @@ static bool parse(struct parsed *p, json_t *req, unsigned *lang_index)
 	n = DEFAULT_KEEP < rq->lim.output ? DEFAULT_KEEP : rq->lim.output;
 	if (!int_field(p, req, "", "keep_output", 0, rq->lim.output, 1, &n))
 		return false;
+	/* the reply must hold every test's two streams: many tests keep less of each */
+	if (n > KEEP_BUDGET / (2 * rq->ntests))
+		n = KEEP_BUDGET / (2 * rq->ntests);
 	rq->keep_output = n;
 	return true;
 }

@@ -122,7 +122,7 @@ int proto_read(int fd, struct proto_msg *m, size_t max_blob, int timeout_ms, con
 		return -ENOMEM;
 	rc = read_full(fd, text, h.json_len, deadline, &none);
 	if (rc == 0) {
-		m->json = json_loadb(text, h.json_len, JSON_REJECT_DUPLICATES, &je);
+		m->json = json_loadb(text, h.json_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 		if (!json_is_object(m->json)) {
 			json_decref(m->json);
 			m->json = NULL;

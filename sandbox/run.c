@@ -46,16 +46,35 @@ void sbx_compile_limits(struct sbx_limits *l)
 	l->fsize = 64u << 20;
 }
 
+/* One file of the program: copied into dst, or only checked when dst is NULL; its size
+ * is added to *total. */
+static int one_binary(struct sbx_cell *dst, struct sbx_cell *src, const char *name, mode_t mode,
+		      uint64_t *total, const char **why)
+{
+	off_t size;
+	int fd = sbx_cell_open_file(src, name, &size, why);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	*total += (uint64_t)size;
+	return dst ? sbx_cell_copy(dst, name, src, name, mode, why) : 0;
+}
+
 int sbx_run_copy_binary(struct sbx_cell *dst, struct sbx_cell *src, const struct sbx_lang *lang,
-			const char **why)
+			uint64_t *bytes, const char **why)
 {
 	DIR *d;
 	struct dirent *e;
-	unsigned copied = 0;
+	unsigned found = 0;
+	uint64_t total = 0;
 	int fd, rc = 0;
 
-	if (lang->binary[0] != '*')
-		return sbx_cell_copy(dst, lang->binary, src, lang->binary, 0755, why);
+	if (lang->binary[0] != '*') {
+		found = 1;
+		rc = one_binary(dst, src, lang->binary, 0755, &total, why);
+		goto out;
+	}
 	/* every file with the suffix: the compile cell has ended, so nothing changes it */
 	if ((fd = openat(src->data_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    !(d = fdopendir(fd))) {
@@ -68,19 +87,32 @@ int sbx_run_copy_binary(struct sbx_cell *dst, struct sbx_cell *src, const struct
 	while (rc == 0 && (e = readdir(d))) {
 		if (!sbx_cell_plain_name(e->d_name) || !sbx_lang_is_binary(lang, e->d_name))
 			continue;
-		if (++copied > SBX_RUN_MAX_BINARIES) {
+		if (++found > SBX_RUN_MAX_BINARIES) {
 			*why = "the compiler made too many files";
 			rc = -EFBIG;
 			break;
 		}
-		rc = sbx_cell_copy(dst, e->d_name, src, e->d_name, 0644, why);
+		rc = one_binary(dst, src, e->d_name, 0644, &total, why);
 	}
 	closedir(d);
-	if (rc == 0 && copied == 0) {
+out:
+	if (rc == 0 && found == 0) {
 		*why = "the compiler made no program";
 		rc = -ENOENT;
 	}
+	if (rc == 0 && dst && total > dst->lim.disk) {
+		*why = "the program is larger than the disk limit of /mnt/data";
+		rc = -EFBIG;
+	}
+	if (bytes)
+		*bytes = total;
 	return rc;
+}
+
+bool sbx_run_binary_error(int rc)
+{
+	return rc == -EFBIG || rc == -ENOSPC || rc == -EINVAL || rc == -ENOENT || rc == -ELOOP ||
+	       rc == -EXDEV;
 }
 
 /* Appends a line of Stockade's own to the compiler output (never mixed into the
@@ -190,10 +222,9 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 		return rc;
 	}
 	if (res->compiled) {
-		rc = sbx_run_copy_binary(&cell, &cc, lang, why);
+		rc = sbx_run_copy_binary(&cell, &cc, lang, NULL, why);
 		close_cell(&cc, res);
-		if (rc == -EFBIG || rc == -ENOSPC || rc == -EINVAL || rc == -ENOENT ||
-		    rc == -ELOOP || rc == -EXDEV) {
+		if (sbx_run_binary_error(rc)) {
 			/* what the compiler made, user code shaped: a result, not a failure */
 			char msg[200];
 

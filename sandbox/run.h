@@ -62,10 +62,15 @@ void sbx_run_result_free(struct sbx_run_result *res);
 /*
  * Copies what the compile cell src made (lang->binary: one file, or every file with
  * its suffix) into dst's /mnt/data, read without following anything the compiler
- * (user-controlled) could have planted. Errors as sbx_cell_copy's, and -ENOENT when
- * nothing was made, -EFBIG for too many files.
+ * (user-controlled) could have planted; with dst NULL, only checks that it could be.
+ * *bytes (may be NULL) gets the program's size. Errors as sbx_cell_copy's, and -ENOENT
+ * when nothing was made, -EFBIG for too many files or too large a program.
  */
 int sbx_run_copy_binary(struct sbx_cell *dst, struct sbx_cell *src, const struct sbx_lang *lang,
-			const char **why);
+			uint64_t *bytes, const char **why);
+
+/* Whether an error of sbx_run_copy_binary comes from what the compiler (user code)
+ * made, rather than from Stockade: the program cannot be run, a compilation error. */
+bool sbx_run_binary_error(int rc);
 
 #endif

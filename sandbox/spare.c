@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "spare.h"
@@ -92,6 +93,11 @@ static struct sbx_spare_cell *arm(struct sbx_spare *p, const char **why)
 		destroy(sc);
 		return NULL;
 	}
+	/* the start-up helper has exited by now: reaped here, it no longer counts
+	 * against the cell's pids limit (on v1 it was in the group) */
+	while (sc->lv.helper > 0 && waitpid(sc->lv.helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	sc->lv.helper = 0;
 	/* opened once here, off the tests' path: a test reads them twice */
 	sbx_cg_statfd_open(&sc->cell.cg, &sc->statfd);
 	sc->cell.statfd = &sc->statfd;

@@ -359,6 +359,32 @@ with STACK:  # stops the stack at the end; an exception is one failed test
     a = (rec or {}).get("audit") or {}
     ok(a.get("tenant") == "dev" and a.get("key_id") == "anonymous",
        "audit of an anonymous request: tenant dev, key id anonymous", a)
+    # review regressions: bytes the JSON between fcgi and the keeper must carry
+    r = judge({"language": "python", "source": "import sys; sys.stdout.buffer.write(b'a\\0b')",
+               "tests": [{"stdin": ""}]})
+    t = (tests_of(r) or [{}])[0]
+    ok(r.status == 200 and t.get("verdict") == "accepted" and t.get("stdout") == "a\u0000b",
+       "a NUL byte in a program's output comes back (not a 503)", r)
+    r = judge({"language": "python", "source": "import sys; print(len(sys.stdin.buffer.read()))",
+               "tests": [{"stdin": base64.b64encode(b"x\0y").decode(), "stdin_encoding": "base64",
+                          "expected": "3"}]})
+    ok(r.status == 200 and (res(r) or {}).get("verdict") == "accepted",
+       "stdin with a NUL byte, sent as base64, reaches the program whole", r)
+    # 8 tests x 1 MB of control characters (6 bytes each once escaped in JSON) would be
+    # ~48 MB of reply: each test keeps its share of 2 MiB instead
+    many = judge({"language": "python",
+                  "source": "import sys; sys.stdout.write('\\x01' * 500000); "
+                            "sys.stderr.write('\\x01' * 500000)",
+                  "tests": [{"stdin": ""}] * 8, "limits": {"output_kb": 4096},
+                  "keep_output": 4 * 1024 * 1024})
+    ok(many.status == 200 and (res(many) or {}).get("passed") == 8 and
+       all(len(t.get("stdout", "")) == 2 * 1024 * 1024 // 16 and t.get("stdout_truncated")
+           for t in tests_of(many)),
+       "8 tests of 1 MB of output each: judged, each keeping its share of 2 MiB", many.status)
+    r = call("POST", "/api/v2/execute", json.dumps({"language": "a" * 63 + "\u00e9", "version": "*",
+                                                     "files": [{"content": "print(1)"}]}),
+             {"Content-Type": "application/json"})
+    ok(r.status == 400, "Piston: a language name cut mid-character is a 400, not a 500", r)
     r = call("GET", "/metrics", key=None)
     text = r.body.decode(errors="replace")
     v = metric(text, "stockade_judge_submissions_total", [("api", "judge"), ("verdict", "accepted")])
