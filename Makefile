@@ -1,7 +1,8 @@
 # Stockade: plain GNU Makefile.
 #
 #   make            install missing Debian packages, build build/bin/stockade,
-#                   build/bin/stockade-pool and build/bin/stockade-fcgi
+#                   build/bin/stockade-pool, build/bin/stockade-fcgi and
+#                   build/bin/stockade-judge (what `stockade judge` runs)
 #   make test       the same, then every test through prove (TAP)
 #   make asan       build with AddressSanitizer + UBSan into build/asan, run the tests
 #   make bench      benchmarks (tests/bench): figures and ratios, never pass/fail
@@ -72,7 +73,7 @@ TESTS = $(UNIT_BIN) $(sort $(wildcard tests/cli/*.t)) $(sort $(wildcard tests/se
 # keep the unit tests' objects (make would delete them as intermediates)
 .SECONDARY:
 
-all: $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi
+all: $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi $(BIN)/stockade-judge
 
 deps:
 	@build/deps.sh
@@ -86,6 +87,12 @@ $(OBJ)/libsbx.a: $(SBX_OBJ)
 	ar rcs $@ $^
 
 $(BIN)/stockade: $(OBJ)/sandbox/stockade.o $(OBJ)/libsbx.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# `stockade judge` execs it: the judge reads conf/stockade.xml (libxml2), which
+# `stockade run` must not load on every start
+$(BIN)/stockade-judge: $(OBJ)/sandbox/judge_tool.o $(OBJ)/libsbx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -133,7 +140,7 @@ SHARE := $(DESTDIR)$(PREFIX)/share/stockade
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/www $(SHARE)/nginx $(SHARE)/syslog-ng \
 		$(SHARE)/systemd $(DESTDIR)/etc/stockade
-	install -m 0755 $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi \
+	install -m 0755 $(BIN)/stockade $(BIN)/stockade-pool $(BIN)/stockade-fcgi $(BIN)/stockade-judge \
 		$(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 www/index.html $(SHARE)/www/
 	install -m 0644 conf/nginx/stockade.conf $(SHARE)/nginx/

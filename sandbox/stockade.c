@@ -2,7 +2,8 @@
  * stockade.c - the `stockade` command line tool.
  *
  *   stockade run [options] (FILE | -c CODE)   run one program in a fresh cell
- *   stockade judge [options] SOURCE TESTDIR   judge a submission (judge_cli.c)
+ *   stockade judge [options] SOURCE TESTDIR   judge a submission: execs stockade-judge
+ *                                             beside this binary (judge_cli.c)
  *   stockade check                            what the kernel offers
  *   stockade exec | files | sessions | pool   talk to the keeper (client.c)
  *
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,6 @@
 #include "check.h"
 #include "client.h"
 #include "filter.h"
-#include "judge_cli.h"
 #include "lang.h"
 #include "limit.h"
 #include "result.h"
@@ -274,6 +275,23 @@ out:
 	return rc;
 }
 
+/* `stockade judge ...`: runs stockade-judge from this binary's directory with the same
+ * arguments (its own binary: see judge_tool.c). Returns only on failure. */
+static int exec_judge(char **argv)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0 || (size_t)n > sizeof(self) - sizeof("stockade-judge"))
+		return fail("%s", "cannot find stockade-judge", "where is this binary?");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	strcpy(slash + 1, "stockade-judge");
+	argv[1] = "judge";
+	execv(self, argv + 1);
+	return fail("cannot run %s", self, strerror(errno));
+}
+
 static int cmd_check(void)
 {
 	struct sbx_site site;
@@ -296,7 +314,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "judge"))
-		return judge_cli_main(argc - 1, argv + 1);
+		return exec_judge(argv);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check();
 	if (!strcmp(argv[1], "exec") || !strcmp(argv[1], "files") ||
