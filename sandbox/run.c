@@ -222,8 +222,25 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 		return rc;
 	}
 	if (res->compiled) {
-		rc = sbx_run_copy_binary(&cell, &cc, lang, NULL, why);
+		uint64_t staged = 0;
+
+		rc = sbx_run_copy_binary(&cell, &cc, lang, &staged, why);
 		close_cell(&cc, res);
+		/* the binary's pages are charged to us, who wrote it, not to the cell's group
+		 * (made when the cell runs): it is taken off the cell's memory limit, so a
+		 * program cannot carry data past its limit in its binary */
+		if (rc == 0 && staged + (4u << 20) > cell.lim.memory) {
+			/* never run: its files alone leave no room (memory_limit, as the judge) */
+			memset(&res->o, 0, sizeof(res->o));
+			sbx_buf_init(&res->o.out, 0);
+			sbx_buf_init(&res->o.err, 0);
+			res->o.status = SBX_STATUS_MEMORY_LIMIT;
+			res->o.exit_code = -1;
+			close_cell(&cell, res);
+			return 0;
+		}
+		if (rc == 0)
+			cell.lim.memory -= staged;
 		if (sbx_run_binary_error(rc)) {
 			/* what the compiler made, user code shaped: a result, not a failure */
 			char msg[200];

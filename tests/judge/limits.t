@@ -5,7 +5,7 @@
     an internal error of every test;
   - a program's files count against its memory limit: a binary carrying 60 MiB of
     data under a 32 MiB limit is memory_limit (the supervisor writes the files, so the
-    cell's cgroup would not see them);
+    cell's cgroup would not see them), through `stockade run` too;
   - --pids 2 lets a program start one thread (the cell's start-up helper is no longer
     counted);
   - stdin is a sealed file: reopened for writing, it still cannot be changed;
@@ -70,6 +70,16 @@ r, p = judge("big2.c",
              " s += big[i]; printf(\"%ld\\n\", s); return 0; }\n",
              [("", "1\n")], "--memory", "64M")
 ok(r.get("verdict") == "accepted", "20 MiB of data under 64 MiB: accepted", r)
+
+# the same through `stockade run`
+big = os.path.join(TMP, "big.c")
+p = subprocess.run([BIN, "run", "--memory", "32M", big], capture_output=True, timeout=300)
+try:
+    rr = json.loads(p.stdout)
+except ValueError:
+    rr = {}
+ok(rr.get("status") == "memory_limit",
+   "stockade run: 60 MiB of data in the binary under 32 MiB is memory_limit", rr)
 
 r, p = judge("thread.c",
              "#include <pthread.h>\n#include <stdio.h>\n"
