@@ -135,18 +135,25 @@ char *api_judge_stream(json_t *obj, const char *key, size_t *len);
 int64_t api_judge_int(json_t *o, const char *key, int64_t dflt);
 
 /*
- * floor() and round-half-away-from-zero for |d| < 9e18, without libm (the binaries do
- * not link it): limits and measures are far inside that range.
+ * floor() and round-half-away-from-zero without libm (the binaries do not link it).
+ * Defined for any double a client sends: beyond +-9e18 (where every double is whole
+ * already) and for NaN, floor returns d itself and round saturates, so no conversion
+ * ever leaves long long's range.
  */
 static inline double api_judge_floor(double d)
 {
-	double t = (double)(long long)d;
+	double t;
 
+	if (!(d > -9e18 && d < 9e18))
+		return d;
+	t = (double)(long long)d;
 	return t > d ? t - 1 : t;
 }
 
 static inline long long api_judge_round(double d)
 {
+	if (!(d > -9e18 && d < 9e18))
+		return d > 0 ? 9000000000000000000LL : d < 0 ? -9000000000000000000LL : 0;
 	return (long long)(d < 0 ? d - 0.5 : d + 0.5);
 }
 

@@ -336,6 +336,15 @@ with STACK:  # stops the stack at the end; an exception is one failed test
     ok(r.status == 201 and base64.b64decode((r.json or {}).get("stdout") or "") ==
        "é\n".encode(), "base64 output of UTF-8 text", r)
 
+    # hostile numbers: out of every integer type (UBSan in `make asan` checks the
+    # conversions), each a clean 422
+    r = run({"source_code": "print(1)", "language_id": 1e308, "number_of_runs": -1e308,
+             "cpu_time_limit": 1e308, "memory_limit": -1e308, "max_file_size": 1e300})
+    ok(r.status == 422 and all(k in (r.json or {}) for k in
+                               ("language_id", "number_of_runs", "cpu_time_limit", "memory_limit",
+                                "max_file_size")),
+       "numbers past every integer type: 422 naming each field", r)
+
     # ==== batches ==========================================================================
     r = call("POST", "/submissions/batch", json.dumps({"submissions": [
         {"source_code": "print(1)", "language_id": PY},
