@@ -44,6 +44,11 @@ Try it:
     -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \\
     -d '{"properties":{"codeInputType":"inline","executionType":"synchronous","code":"6*7"}}'
 
+Judge a submission (Judge0's API; from this machine no key is needed):
+
+  curl -s -X POST "http://127.0.0.1:$port/submissions?wait=true" -H 'Content-Type: application/json' \
+    -d '{"language_id":71,"source_code":"print(int(input())*2)","stdin":"21","expected_output":"42"}'
+
 Audit records: $run/audit.jsonl. Ctrl-C stops everything.
 
 EOF

@@ -193,6 +193,16 @@ try:
             j = {}
         ok(p.returncode == 0 and ((j.get("properties") or {}).get("status") == "Success"),
            "the suggested request runs and succeeds", (suggested, p.stdout, p.stderr))
+    # the judge request it suggests (Judge0, no key: the dev stack serves 127.0.0.0/8)
+    sm = re.search(r"^\s*(curl [^\n]*submissions.*?)(?:\n\s*\n)", o, re.S | re.M)
+    if ok(sm is not None, "make run prints a judge request to try", o[-2000:]):
+        p = subprocess.run(["sh", "-c", sm.group(1)], capture_output=True, text=True, timeout=120)
+        try:
+            j = json.loads(p.stdout)
+        except ValueError:
+            j = {}
+        ok(p.returncode == 0 and (j.get("status") or {}).get("id") == 3,
+           "the suggested judge request is Accepted, with no key", (sm.group(1), p.stdout, p.stderr))
 
     # the README's block
     p = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=180)
