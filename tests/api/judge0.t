@@ -356,6 +356,7 @@ with STACK:  # stops the stack at the end; an exception is one failed test
        and bl[2] == {"language_id": ["language with id 1234 doesn't exist"]},
        "POST /submissions/batch: 201 [{token}, {token}, the invalid entry's errors]", r)
     toks = [b.get("token") for b in bl[:2]] if len(bl) == 3 else ["x", "y"]
+    batch_rid = r.h("x-ms-request-id")
     for t in toks:
         poll(t)
     q = urllib.parse.quote(",".join(toks + [secrets.token_hex(4)]))
@@ -482,5 +483,11 @@ with STACK:  # stops the stack at the end; an exception is one failed test
        str(a.get("tests_passed")) == "1" and a.get("key_id") == "acme-1" and
        a.get("code_sha256") == hashlib.sha256(b"print(input()[::-1])").hexdigest(),
        "audit: judge0, POST submissions, the token, verdict, language, tests, code hash", rec)
+    rec = STACK.find_record(batch_rid)
+    a = (rec or {}).get("audit") or {}
+    both = (hashlib.sha256(b"print(1)").hexdigest() + hashlib.sha256(b"echo two").hexdigest())
+    ok(a.get("code_sha256") == hashlib.sha256(both.encode()).hexdigest() and
+       a.get("code_bytes") == len("print(1)") + len("echo two"),
+       "audit of a batch: the SHA-256 of its sources' SHA-256s, and their bytes", rec)
     STACK.check_fcgi_log()
 STACK.finish()
