@@ -52,6 +52,7 @@
 #include "api.h"
 #include "auth.h"
 #include "judge.h"
+#include "keeper.h"
 #include "lang.h"
 #include "metrics.h"
 
@@ -1055,6 +1056,22 @@ static void create(struct j0 *j)
 			out = json_pack("{s:s, s:s}", "error", not_utf8_one, "token", token);
 		fcgi_reply_json(r, 201, out);
 		goto out;
+	}
+	/* the keeper must be there before a token is promised (with wait=true a missing
+	 * keeper answers 503 by itself): one small request, answered at once */
+	{
+		struct proto_msg m;
+		const char *pw = NULL;
+		json_t *ping = json_object();
+		int prc = fcgi_keeper_call(PROTO_LANGUAGES, ping, NULL, 0, &m, 5000, &pw);
+
+		json_decref(ping);
+		if (prc < 0) {
+			fcgi_reply_error(r, 503, "KeeperUnavailable", 5, "%s: %s", pw ? pw : "keeper",
+					 strerror(-prc));
+			goto out;
+		}
+		proto_msg_free(&m);
 	}
 	set_status(rec, 1);
 	if (keep(j, rec) < 0) {

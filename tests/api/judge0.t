@@ -489,5 +489,10 @@ with STACK:  # stops the stack at the end; an exception is one failed test
     ok(a.get("code_sha256") == hashlib.sha256(both.encode()).hexdigest() and
        a.get("code_bytes") == len("print(1)") + len("echo two"),
        "audit of a batch: the SHA-256 of its sources' SHA-256s, and their bytes", rec)
+    # no keeper: an asynchronous submission is refused, not promised a token
+    p = STACK.sh("stop-one", "pool")
+    r = submit({"source_code": "print(1)", "language_id": PY})
+    ok(p.returncode == 0 and r.status == 503 and r.h("x-ms-error-code") == "KeeperUnavailable",
+       "keeper stopped: an asynchronous submission gets 503 KeeperUnavailable, no token", r)
     STACK.check_fcgi_log()
 STACK.finish()
