@@ -1227,6 +1227,11 @@ static void batch_create(struct j0 *j)
 		keep_output(j, req, ASYNC_KEEP_OUTPUT);
 		judge(j, s, req, true);
 		keep(j, s);
+		/* the entries still queued are stored again, so a long batch's last ones
+		 * cannot expire (result-ttl) before their turn */
+		for (size_t k = i + 1; k < json_array_size(recs); k++)
+			if (json_is_object(json_array_get(recs, k)))
+				keep(j, json_array_get(recs, k));
 	}
 out:
 	json_decref(answer);
