@@ -245,8 +245,10 @@ static void internal(struct sbx_judge_run *r, const char *what, const char *why)
 	r->time_kind = NULL;
 }
 
-/* Runs job i: test i / runs, in a fresh spare cell. */
-static void run_job(struct judging *j, unsigned i)
+/* Runs job i: test i / runs, in a fresh spare cell. Returns true when the program
+ * never started because of the cell (its set-up or the start failed): worth one more
+ * try in another cell. */
+static bool run_attempt(struct judging *j, unsigned i)
 {
 	const struct sbx_judge_req *rq = j->rq;
 	const struct sbx_judge_test *t = &rq->tests[i / rq->runs];
@@ -264,12 +266,12 @@ static void run_job(struct judging *j, unsigned i)
 
 	if (atomic_load(&j->starved)) {
 		internal(r, "no cell", "an earlier test of this submission found none in time");
-		return;
+		return false;
 	}
 	if ((rc = sbx_spare_take(j->sp, rq->take_timeout_ms, &sc, &missed, &why)) < 0) {
 		atomic_store(&j->starved, true);
 		internal(r, "no cell", why);
-		return;
+		return false;
 	}
 	atomic_fetch_add(&j->cells, 1);
 	if (missed)
@@ -284,7 +286,7 @@ static void run_job(struct judging *j, unsigned i)
 	if (rc < 0) {
 		internal(r, "cannot stage the program", why);
 		sbx_spare_done(j->sp, sc);
-		return;
+		return false;
 	}
 	/* The staged files' pages are charged to the supervisor, which wrote them, not to
 	 * the cell: they are taken off the cell's memory limit, so that the program and
@@ -300,13 +302,13 @@ static void run_job(struct judging *j, unsigned i)
 			 " KiB) leave no room in the memory limit of %" PRIu64 " KiB",
 			 staged >> 10, lim.memory >> 10);
 		sbx_spare_done(j->sp, sc);
-		return;
+		return false;
 	}
 	lim.memory -= staged;
 	if (t->in_len && (x.stdin_fd = stdin_file(t->in, t->in_len, &why)) < 0) {
 		internal(r, "cannot give the program its input", why);
 		sbx_spare_done(j->sp, sc);
-		return;
+		return false;
 	}
 	/* stopped at the limit plus the extra time, judged at the limit */
 	lim.cpu_ms += rq->cpu_extra_ms;
@@ -317,18 +319,28 @@ static void run_job(struct judging *j, unsigned i)
 		sbx_outcome_free(&r->o);
 		internal(r, "cannot start the program", why);
 		sbx_spare_done(j->sp, sc);
-		return;
+		return true;
 	}
 	if ((rc = sbx_cell_wait(&sc->cell, &x, &sc->lv, &r->o, &why)) < 0) {
 		sbx_outcome_free(&r->o);
 		internal(r, "cannot run the program", why);
 		sbx_spare_done(j->sp, sc);
-		return;
+		return false;
 	}
 	sbx_spare_done(j->sp, sc);
 	r->verdict = verdict_of(rq, t, r);
 	cut(&r->o.out, rq->keep_output);
 	cut(&r->o.err, rq->keep_output);
+	return r->o.setup_failed;
+}
+
+static void run_job(struct judging *j, unsigned i)
+{
+	/* a cell that failed before the program ran says nothing about the program */
+	if (run_attempt(j, i)) {
+		sbx_outcome_free(&j->jobs[i].o);
+		run_attempt(j, i);
+	}
 }
 
 static void *job_thread(void *arg)
