@@ -1543,6 +1543,13 @@ static int cell_cpu_ns(const struct sbx_cell *c, uint64_t *ns)
 	return c->statfd ? sbx_cg_cpu_ns_fd(&c->cg, c->statfd, ns) : sbx_cg_cpu_ns(&c->cg, ns);
 }
 
+void sbx_cell_reap_helper(struct sbx_live *lv)
+{
+	while (lv->helper > 0 && waitpid(lv->helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	lv->helper = 0;
+}
+
 static void close_live(struct sbx_live *lv)
 {
 	int *fds[] = { &lv->pidfd, &lv->out, &lv->err, &lv->fail, &lv->status, &lv->ctl };
@@ -1552,9 +1559,7 @@ static void close_live(struct sbx_live *lv)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
-	while (lv->helper > 0 && waitpid(lv->helper, NULL, 0) < 0 && errno == EINTR)
-		;
-	lv->helper = 0;
+	sbx_cell_reap_helper(lv);
 }
 
 int sbx_cell_start(struct sbx_cell *c, struct sbx_filter *f, const struct sbx_exec *x,

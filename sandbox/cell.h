@@ -199,6 +199,11 @@ int sbx_cell_wait(struct sbx_cell *c, const struct sbx_exec *x, struct sbx_live 
 #define SBX_FIRE_MAX_ARGV 8192
 #define SBX_FIRE_MAX_ARGS 128
 
+/* Reaps the short-lived start-up helper of a cell that is ready (it has exited by
+ * then): a live cell then keeps no zombie, and on cgroup v1, where the helper joined
+ * the cell's group, no zombie counting against its pids limit. */
+void sbx_cell_reap_helper(struct sbx_live *lv);
+
 /* Kills the cell (every process of it), reaps init and closes *lv's descriptors. */
 void sbx_cell_end(struct sbx_cell *c, struct sbx_live *lv);
 

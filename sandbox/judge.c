@@ -8,7 +8,7 @@
  *
  * Tests run as jobs (test x run) taken in order by `width` threads: the caller and
  * width - 1 helpers. Each job takes a spare cell, stages the program, hands it its
- * stdin as a sealed-off file (a memfd reopened read-only), fires it and waits. The
+ * stdin as a sealed file (sbx_sealed_memfd), fires it and waits. The
  * verdict is decided as soon as the run ends, from the host's measurements first and
  * the comparison last; the output is then cut to what the caller keeps, so a
  * submission of many tests never holds every test's whole output.
@@ -19,11 +19,11 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,51 +117,6 @@ static int stage_sources(struct sbx_cell *c, const struct sbx_judge_req *rq, uin
 	return rc < 0 ? rc : stage_files(c, rq, bytes, why);
 }
 
-/* A read-only descriptor of a sealed file holding data (the program's stdin): the
- * program can read and seek it, never change it (not even reopened for writing). */
-static int stdin_file(const char *data, size_t len, const char **why)
-{
-	int fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING), ro;
-	char path[40];
-
-	if (fd < 0) {
-		*why = "memfd_create";
-		return -errno;
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			close(fd);
-			*why = "cannot write the test's input";
-			return -e;
-		}
-		off += (size_t)n;
-	}
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-		int e = errno;
-
-		close(fd);
-		*why = "cannot seal the test's input";
-		return -e;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	ro = open(path, O_RDONLY | O_CLOEXEC);
-	if (ro < 0) {
-		int e = errno;
-
-		close(fd);
-		*why = "cannot reopen the test's input read-only";
-		return -e;
-	}
-	close(fd);
-	return ro;
-}
-
 /* Keeps the first `keep` bytes of a captured stream, and only their memory: a
  * submission's tests must not each hold a whole output limit until the end. */
 static void cut(struct sbx_buf *b, size_t keep)
@@ -233,15 +188,26 @@ static enum sbx_verdict verdict_of(const struct sbx_judge_req *rq, const struct 
 	return SBX_V_ACCEPTED;
 }
 
-static void internal(struct sbx_judge_run *r, const char *what, const char *why)
+/* A run whose program never ran: its verdict (an internal error, or memory when its
+ * files alone fill the limit) and why, with nothing measured. */
+static void not_run(struct sbx_judge_run *r, enum sbx_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void not_run(struct sbx_judge_run *r, enum sbx_verdict v, const char *fmt, ...)
 {
+	va_list ap;
+
+	sbx_outcome_free(&r->o);
 	memset(&r->o, 0, sizeof(r->o));
-	r->o.status = SBX_STATUS_INTERNAL_ERROR;
+	r->o.status = v == SBX_V_INTERNAL_ERROR ? SBX_STATUS_INTERNAL_ERROR
+						: SBX_STATUS_MEMORY_LIMIT;
 	r->o.exit_code = -1;
 	sbx_buf_init(&r->o.out, 0);
 	sbx_buf_init(&r->o.err, 0);
-	snprintf(r->message, sizeof(r->message), "%s: %s", what, why ? why : "unknown");
-	r->verdict = SBX_V_INTERNAL_ERROR;
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+	r->verdict = v;
 	r->time_kind = NULL;
 }
 
@@ -259,18 +225,19 @@ static bool run_attempt(struct judging *j, unsigned i)
 			      .merge_stderr = rq->redirect_stderr,
 			      .user_binary = j->user_binary,
 			      .end_with_program = true };
-	const char *why = NULL;
+	const char *why = NULL, *what;
 	uint64_t staged = 0;
-	bool missed;
+	bool missed, retry = false;
 	int rc;
 
 	if (atomic_load(&j->starved)) {
-		internal(r, "no cell", "an earlier test of this submission found none in time");
+		not_run(r, SBX_V_INTERNAL_ERROR, "no cell: an earlier test of this submission "
+			"found none in time");
 		return false;
 	}
 	if ((rc = sbx_spare_take(j->sp, rq->take_timeout_ms, &sc, &missed, &why)) < 0) {
 		atomic_store(&j->starved, true);
-		internal(r, "no cell", why);
+		not_run(r, SBX_V_INTERNAL_ERROR, "no cell: %s", why);
 		return false;
 	}
 	atomic_fetch_add(&j->cells, 1);
@@ -284,31 +251,23 @@ static bool run_attempt(struct judging *j, unsigned i)
 		rc = stage_sources(&sc->cell, rq, &staged, &why);
 	}
 	if (rc < 0) {
-		internal(r, "cannot stage the program", why);
-		sbx_spare_done(j->sp, sc);
-		return false;
+		what = "cannot stage the program";
+		goto fail;
 	}
 	/* The staged files' pages are charged to the supervisor, which wrote them, not to
 	 * the cell: they are taken off the cell's memory limit, so that the program and
 	 * its files together stay within it (a program cannot hide data in its binary). */
 	if (staged + (4u << 20) > lim.memory) {
-		memset(&r->o, 0, sizeof(r->o));
-		r->o.exit_code = -1;
-		sbx_buf_init(&r->o.out, 0);
-		sbx_buf_init(&r->o.err, 0);
-		r->verdict = SBX_V_MEMORY_LIMIT;
-		r->time_kind = NULL;
-		snprintf(r->message, sizeof(r->message), "the program's files alone (%" PRIu64
-			 " KiB) leave no room in the memory limit of %" PRIu64 " KiB",
-			 staged >> 10, lim.memory >> 10);
+		not_run(r, SBX_V_MEMORY_LIMIT, "the program's files alone (%" PRIu64 " KiB) leave "
+			"no room in the memory limit of %" PRIu64 " KiB", staged >> 10,
+			lim.memory >> 10);
 		sbx_spare_done(j->sp, sc);
 		return false;
 	}
 	lim.memory -= staged;
-	if (t->in_len && (x.stdin_fd = stdin_file(t->in, t->in_len, &why)) < 0) {
-		internal(r, "cannot give the program its input", why);
-		sbx_spare_done(j->sp, sc);
-		return false;
+	if (t->in_len && (x.stdin_fd = sbx_sealed_memfd(t->in, t->in_len, &why)) < 0) {
+		what = "cannot give the program its input";
+		goto fail;
 	}
 	/* stopped at the limit plus the extra time, judged at the limit */
 	lim.cpu_ms += rq->cpu_extra_ms;
@@ -316,22 +275,24 @@ static bool run_attempt(struct judging *j, unsigned i)
 	if (x.stdin_fd >= 0)
 		close(x.stdin_fd);
 	if (rc < 0) {
-		sbx_outcome_free(&r->o);
-		internal(r, "cannot start the program", why);
-		sbx_spare_done(j->sp, sc);
-		return true;
+		what = "cannot start the program";
+		retry = true;	/* the cell failed, not the program */
+		goto fail;
 	}
 	if ((rc = sbx_cell_wait(&sc->cell, &x, &sc->lv, &r->o, &why)) < 0) {
-		sbx_outcome_free(&r->o);
-		internal(r, "cannot run the program", why);
-		sbx_spare_done(j->sp, sc);
-		return false;
+		what = "cannot run the program";
+		goto fail;
 	}
 	sbx_spare_done(j->sp, sc);
 	r->verdict = verdict_of(rq, t, r);
 	cut(&r->o.out, rq->keep_output);
 	cut(&r->o.err, rq->keep_output);
 	return r->o.setup_failed;
+
+fail:
+	not_run(r, SBX_V_INTERNAL_ERROR, "%s: %s", what, why ? why : "unknown");
+	sbx_spare_done(j->sp, sc);
+	return retry;
 }
 
 static void run_job(struct judging *j, unsigned i)
@@ -351,15 +312,6 @@ static void *job_thread(void *arg)
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->njobs)
 		run_job(j, i);
 	return NULL;
-}
-
-/* Appends a line of Stockade's own to the compiler's output. */
-static void note(struct sbx_buf *b, const char *text)
-{
-	b->truncated = false;
-	b->cap += strlen(text) + 1;
-	sbx_buf_append(b, "\n", b->len ? 1 : 0);
-	sbx_buf_append(b, text, strlen(text));
 }
 
 /* Compiles into j->cc (kept for the tests) or sets the compile verdict. */
@@ -412,25 +364,14 @@ static int compile(struct judging *j, const char **why)
 			*why = w;
 			return rc;
 		}
-		{
-			char msg[220];
-
-			snprintf(msg, sizeof(msg), "stockade: the compiled program cannot be run: %s",
-				 w ? w : "unknown");
-			note(&res->compile_out, msg);
-		}
+		sbx_compile_unrunnable_note(&res->compile_out, w);
 		res->compile_verdict = SBX_V_COMPILATION_ERROR;
 		return 0;
 	}
 	if (o->status == SBX_STATUS_INTERNAL_ERROR) {
 		res->compile_verdict = SBX_V_INTERNAL_ERROR;
 	} else {
-		if (o->cpu_exceeded || o->wall_exceeded)
-			note(&res->compile_out, "stockade: compilation exceeded its time limit");
-		else if (o->status == SBX_STATUS_MEMORY_LIMIT)
-			note(&res->compile_out, "stockade: compilation exceeded its memory limit");
-		else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
-			note(&res->compile_out, "stockade: compiler output exceeded its limit");
+		sbx_compile_limit_note(o, &res->compile_out);
 		res->compile_verdict = SBX_V_COMPILATION_ERROR;
 	}
 	sbx_spare_done(j->sp, sc);

@@ -616,13 +616,7 @@ static json_t *do_exec(struct sess *s, json_t *req)
 		if (timeout > rc->max_timeout_ms)
 			timeout = rc->max_timeout_ms;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(K.conf.busy_wait_ms / 1000);
-	ts.tv_nsec += (long)(K.conf.busy_wait_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	sbx_deadline(CLOCK_REALTIME, K.conf.busy_wait_ms, &ts);
 	if (pthread_mutex_timedlock(&s->op, &ts) != 0)
 		return proto_error(PROTO_E_BUSY,
 				   "session %s is still running an earlier execution", s->ident);

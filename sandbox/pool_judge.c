@@ -27,12 +27,14 @@
 #define KEEP_BUDGET (2u << 20)
 /* How long a job waits for a spare cell before it is an internal error. */
 #define TAKE_TIMEOUT_MS 60000
+/* Room for sbx_langs' languages (6 today). */
+#define MAX_LANGS 16
 
 static struct {
 	const struct conf *conf;
 	struct sbx_spare *spare;
-	char version[16][32];		/* by index in sbx_langs */
-	struct sbx_judge_cmds cmds[16];
+	char version[MAX_LANGS][32];	/* by index in sbx_langs */
+	struct sbx_judge_cmds cmds[MAX_LANGS];
 } J;
 
 int pool_judge_open(const struct conf *c, const struct sbx_site *site,
@@ -43,7 +45,7 @@ int pool_judge_open(const struct conf *c, const struct sbx_site *site,
 	int rc;
 
 	J.conf = c;
-	for (unsigned i = 0; i < sbx_nlangs && i < 16; i++) {
+	for (unsigned i = 0; i < sbx_nlangs && i < MAX_LANGS; i++) {
 		const struct conf_lang *cl = conf_judge_lang(c, sbx_langs[i].name);
 
 		sbx_judge_version(&sbx_langs[i], J.version[i], sizeof(J.version[i]));
@@ -80,7 +82,7 @@ json_t *pool_judge_languages(void)
 {
 	json_t *list = json_array();
 
-	for (unsigned i = 0; i < sbx_nlangs && i < 16; i++) {
+	for (unsigned i = 0; i < sbx_nlangs && i < MAX_LANGS; i++) {
 		const struct sbx_lang *l = &sbx_langs[i];
 		json_t *aliases = json_array(), *exts = json_array();
 		char words[128];
@@ -406,10 +408,10 @@ static bool parse(struct parsed *p, json_t *req, unsigned *lang_index)
 	rq->files = p->files;
 	rq->compile_extra = p->extra;
 	rq->args = p->args;
-	if (json_object_get(req, "redirect_stderr")) {
+	{
 		json_t *v = json_object_get(req, "redirect_stderr");
 
-		if (!json_is_boolean(v) && !json_is_null(v))
+		if (v && !json_is_boolean(v) && !json_is_null(v))
 			return fail(p, PROTO_E_BAD_REQUEST, "redirect_stderr: true or false");
 		rq->redirect_stderr = json_is_true(v);
 	}

@@ -125,6 +125,25 @@ static void note(struct sbx_buf *b, const char *text)
 	sbx_buf_append(b, text, strlen(text));
 }
 
+void sbx_compile_limit_note(const struct sbx_outcome *o, struct sbx_buf *compile_out)
+{
+	if (o->cpu_exceeded || o->wall_exceeded)
+		note(compile_out, "stockade: compilation exceeded its time limit");
+	else if (o->status == SBX_STATUS_MEMORY_LIMIT)
+		note(compile_out, "stockade: compilation exceeded its memory limit");
+	else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
+		note(compile_out, "stockade: compiler output exceeded its limit");
+}
+
+void sbx_compile_unrunnable_note(struct sbx_buf *compile_out, const char *why)
+{
+	char msg[220];
+
+	snprintf(msg, sizeof(msg), "stockade: the compiled program cannot be run: %s",
+		 why ? why : "unknown");
+	note(compile_out, msg);
+}
+
 static void close_cell(struct sbx_cell *c, struct sbx_run_result *res)
 {
 	if (sbx_cell_close(c) < 0)
@@ -168,12 +187,7 @@ static int compile(struct sbx_runner *r, const struct sbx_lang *lang, const char
 	if (o->status == SBX_STATUS_OK)
 		return 0;
 	if (o->status != SBX_STATUS_INTERNAL_ERROR) {
-		if (o->cpu_exceeded || o->wall_exceeded)
-			note(&res->compile_out, "stockade: compilation exceeded its time limit");
-		else if (o->status == SBX_STATUS_MEMORY_LIMIT)
-			note(&res->compile_out, "stockade: compilation exceeded its memory limit");
-		else if (o->status == SBX_STATUS_OUTPUT_LIMIT)
-			note(&res->compile_out, "stockade: compiler output exceeded its limit");
+		sbx_compile_limit_note(o, &res->compile_out);
 		o->status = SBX_STATUS_COMPILE_ERROR;
 		/* the program never ran: no exit code or signal of its own */
 		o->exit_code = -1;
@@ -243,11 +257,7 @@ int sbx_run_program(struct sbx_runner *r, const struct sbx_lang *lang,
 			cell.lim.memory -= staged;
 		if (sbx_run_binary_error(rc)) {
 			/* what the compiler made, user code shaped: a result, not a failure */
-			char msg[200];
-
-			snprintf(msg, sizeof(msg), "stockade: the compiled program cannot be run: %s",
-				 *why);
-			note(&res->compile_out, msg);
+			sbx_compile_unrunnable_note(&res->compile_out, *why);
 			res->o = compile_stats;
 			res->o.status = SBX_STATUS_COMPILE_ERROR;
 			res->o.exit_code = -1;

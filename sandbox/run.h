@@ -43,6 +43,14 @@ void sbx_runner_free(struct sbx_runner *r);
 /* The compiler's own limits: generous for real code, bounded for include bombs. */
 void sbx_compile_limits(struct sbx_limits *l);
 
+/* Appends to a failed compilation's output, in a line of Stockade's own, which of the
+ * compiler's limits it reached (time, memory, output); nothing when it failed by
+ * itself. */
+void sbx_compile_limit_note(const struct sbx_outcome *o, struct sbx_buf *compile_out);
+
+/* Appends "the compiled program cannot be run: <why>" to the compiler's output. */
+void sbx_compile_unrunnable_note(struct sbx_buf *compile_out, const char *why);
+
 /*
  * Runs `code` in `lang` under `lim`, with stdin_fd (or -1: empty) as its input. A
  * compiled language is compiled first under sbx_compile_limits(); a compilation that

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "spare.h"
@@ -93,11 +92,7 @@ static struct sbx_spare_cell *arm(struct sbx_spare *p, const char **why)
 		destroy(sc);
 		return NULL;
 	}
-	/* the start-up helper has exited by now: reaped here, it no longer counts
-	 * against the cell's pids limit (on v1 it was in the group) */
-	while (sc->lv.helper > 0 && waitpid(sc->lv.helper, NULL, 0) < 0 && errno == EINTR)
-		;
-	sc->lv.helper = 0;
+	sbx_cell_reap_helper(&sc->lv);
 	/* opened once here, off the tests' path: a test reads them twice */
 	sbx_cg_statfd_open(&sc->cell.cg, &sc->statfd);
 	sc->cell.statfd = &sc->statfd;
@@ -135,12 +130,7 @@ static void *spare_main(void *arg)
 				p->st.failures++;
 				snprintf(p->st.last_error, sizeof(p->st.last_error), "%s",
 					 why ? why : "unknown");
-				clock_gettime(CLOCK_REALTIME, &until);
-				until.tv_nsec += BACKOFF_MS * 1000000L;
-				if (until.tv_nsec >= 1000000000L) {
-					until.tv_sec++;
-					until.tv_nsec -= 1000000000L;
-				}
+				sbx_deadline(CLOCK_REALTIME, BACKOFF_MS, &until);
 				/* wake takers: they may want the reason */
 				pthread_cond_broadcast(&p->ready_cv);
 				while (!p->stop && !p->dead &&
@@ -250,13 +240,7 @@ int sbx_spare_take(struct sbx_spare *p, int timeout_ms, struct sbx_spare_cell **
 	int rc = 0;
 
 	*missed = false;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	sbx_deadline(CLOCK_MONOTONIC, (uint64_t)timeout_ms, &until);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct sbx_spare_cell *sc = p->ready;

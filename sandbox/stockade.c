@@ -92,17 +92,9 @@ static int stdin_memfd(const char *path, const char **why)
 
 	if (!data)
 		return -1;
-	fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len) ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
-		*why = strerror(errno);
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-	}
+	fd = sbx_sealed_memfd(data, len, why);
 	free(data);
-	return fd;
+	return fd < 0 ? -1 : fd;
 }
 
 static int print_result(const struct sbx_run_result *res)

@@ -1,10 +1,12 @@
 /*
  * util.c - small file helpers.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -145,4 +147,38 @@ char *sbx_slurp(const char *path, size_t max, size_t *len, const char **why)
 		close(fd);
 	*len = n;
 	return buf;
+}
+
+int sbx_sealed_memfd(const char *data, size_t len, const char **why)
+{
+	int fd = memfd_create("stdin", MFD_CLOEXEC | MFD_ALLOW_SEALING), rc;
+
+	if (fd < 0) {
+		*why = "memfd_create";
+		return -errno;
+	}
+	if ((rc = sbx_write_all(fd, data, len)) < 0) {
+		*why = "cannot write the program's input";
+		close(fd);
+		return rc;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		rc = -errno;
+		*why = "cannot seal the program's input";
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+void sbx_deadline(clockid_t clock, uint64_t ms, struct timespec *ts)
+{
+	clock_gettime(clock, ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
 }

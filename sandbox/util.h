@@ -5,6 +5,8 @@
 #define SBX_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
 /* Writes the whole string s to an existing file (a cgroup or /proc control file).
@@ -21,6 +23,15 @@ ssize_t sbx_read_fileat(int dirfd, const char *name, char *buf, size_t size);
 
 /* Writes all n bytes to fd, retrying on EINTR and short writes. Returns 0 or -errno. */
 int sbx_write_all(int fd, const void *p, size_t n);
+
+/* A program's stdin: a sealed memfd holding data[0..len), at offset 0, close-on-exec.
+ * The program can read and seek it, never change it (not even reopened for writing),
+ * and sees nothing of the host's file system. Returns the fd, or -errno with *why. */
+int sbx_sealed_memfd(const char *data, size_t len, const char **why);
+
+/* Now plus ms on that clock: the deadline of a pthread timed wait (a condition
+ * variable's clock, CLOCK_REALTIME for a mutex). */
+void sbx_deadline(clockid_t clock, uint64_t ms, struct timespec *ts);
 
 /* Monotonic clock in nanoseconds. */
 unsigned long long sbx_now_ns(void);

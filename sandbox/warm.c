@@ -239,10 +239,8 @@ int warm_start(struct warm *w, struct sbx_runner *r, const char *runtime,
 		return -EPROTO;
 	}
 	json_decref(j);
-	/* the cell's short-lived helper has done its part by now: reap it, so a live cell
-	 * does not keep a zombie for its whole life (sbx_cell_end skips helper 0) */
-	if (w->lv.helper > 0 && waitpid(w->lv.helper, NULL, WNOHANG) == w->lv.helper)
-		w->lv.helper = 0;
+	/* the cell's short-lived helper has done its part by now */
+	sbx_cell_reap_helper(&w->lv);
 	/* what the runner printed while it imported is not the session's output */
 	{
 		struct sbx_buf junk;
