@@ -173,6 +173,20 @@ int api_judge_timeout_ms(const struct conf *c, json_t *req)
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
+bool api_judge_too_long(const struct conf *c, json_t *req, char *msg, size_t len)
+{
+	int timeout_ms = api_judge_timeout_ms(c, req);
+
+	/* a submission that could outlast nginx's wait for the answer (its
+	 * fastcgi_read_timeout, 330 s) is refused rather than cut off with a 502 */
+	if (timeout_ms <= API_JUDGE_MAX_MS)
+		return false;
+	snprintf(msg, len, "tests: with these tests, runs, width and limits judging could take "
+		 "up to %d s; at most %d s (fewer tests or runs, or a smaller wall_ms)",
+		 timeout_ms / 1000, API_JUDGE_MAX_MS / 1000);
+	return true;
+}
+
 int api_judge_call(struct fcgi_req *r, const struct conf *c, json_t *req, json_t **result,
 		   struct api_judge_refusal *why)
 {
@@ -181,14 +195,8 @@ int api_judge_call(struct fcgi_req *r, const struct conf *c, json_t *req, json_t
 	json_t *e, *res;
 	int timeout_ms = api_judge_timeout_ms(c, req), rc;
 
-	/* a submission that could outlast nginx's wait for the answer (its
-	 * fastcgi_read_timeout, 330 s) is refused rather than cut off with a 502 */
-	if (timeout_ms > API_JUDGE_MAX_MS) {
+	if (api_judge_too_long(c, req, why->message, sizeof(why->message))) {
 		why->language = false;
-		snprintf(why->message, sizeof(why->message),
-			 "tests: with these tests, runs, width and limits judging could take up to "
-			 "%d s; at most %d s (fewer tests or runs, or a smaller wall_ms)",
-			 timeout_ms / 1000, API_JUDGE_MAX_MS / 1000);
 		return API_JUDGE_REFUSED;
 	}
 	rc = fcgi_keeper_call(PROTO_JUDGE, req, NULL, 0, &m, timeout_ms, &w);
@@ -934,11 +942,8 @@ static void judge_post(struct api_ctx *x, struct fcgi_req *r)
 	}
 	json_decref(body);
 	/* refused before the quota counts it (api_judge_call checks it too) */
-	if (api_judge_timeout_ms(x->conf, req) > API_JUDGE_MAX_MS) {
-		fcgi_reply_error(r, 400, "InvalidRequest", 0,
-				 "tests: with these tests, runs, width and limits judging could take "
-				 "up to %d s; at most %d s (fewer tests or runs, or a smaller wall_ms)",
-				 api_judge_timeout_ms(x->conf, req) / 1000, API_JUDGE_MAX_MS / 1000);
+	if (api_judge_too_long(x->conf, req, why.message, sizeof(why.message))) {
+		fcgi_reply_error(r, 400, "InvalidRequest", 0, "%s", why.message);
 		json_decref(req);
 		return;
 	}

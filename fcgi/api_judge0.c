@@ -1117,12 +1117,27 @@ static void show(struct j0 *j, const char *token)
 	json_decref(rec);
 }
 
+/* A batch of 1 to API_JUDGE_BATCH_MAX submissions (or tokens); else Judge0's 400. */
+static bool batch_size_ok(struct fcgi_req *r, size_t count)
+{
+	char msg[120];
+
+	if (count && count <= API_JUDGE_BATCH_MAX)
+		return true;
+	if (count)
+		snprintf(msg, sizeof(msg), "number of submissions in a batch should be less "
+			 "than or equal to %d", API_JUDGE_BATCH_MAX);
+	else
+		snprintf(msg, sizeof(msg), "there should be at least one submission in a batch");
+	api_judge_error(r, 400, "BadRequest", 0, json_pack("{s:s}", "error", msg), msg);
+	return false;
+}
+
 static void batch_create(struct j0 *j)
 {
 	struct fcgi_req *r = j->r;
 	json_t *body, *subs, *answer = NULL, *recs = NULL, *reqs = NULL, *s;
 	size_t i, valid = 0;
-	char msg[160];
 
 	r->audit.route = "POST submissions/batch";
 	if (!(j->t = api_judge_tenant(j->x, r)))
@@ -1131,16 +1146,8 @@ static void batch_create(struct j0 *j)
 	    !(body = fcgi_req_object(r, j->c->fcgi.max_depth)))
 		return;
 	subs = json_object_get(body, "submissions");
-	if (!json_is_array(subs) || !json_array_size(subs) ||
-	    json_array_size(subs) > API_JUDGE_BATCH_MAX) {
-		if (json_is_array(subs) && json_array_size(subs))
-			snprintf(msg, sizeof(msg), "number of submissions in a batch should be less "
-				 "than or equal to %d", API_JUDGE_BATCH_MAX);
-		else
-			snprintf(msg, sizeof(msg), "there should be at least one submission in a batch");
-		api_judge_error(r, 400, "BadRequest", 0, json_pack("{s:s}", "error", msg), msg);
+	if (!batch_size_ok(r, json_is_array(subs) ? json_array_size(subs) : 0))
 		goto out;
-	}
 	if (!(j->langs = api_judge_languages(r)))
 		goto out;
 	answer = json_array();
@@ -1247,7 +1254,6 @@ static void batch_show(struct j0 *j)
 	json_t *list;
 	uint64_t mask;
 	size_t count = 0;
-	char msg[160];
 
 	r->audit.route = "GET submissions/batch";
 	if (!(j->t = api_judge_tenant(j->x, r)) || !parse_fields(j, &mask))
@@ -1255,15 +1261,8 @@ static void batch_show(struct j0 *j)
 	for (p = tokens; p && *p; p += strcspn(p, ","), p += *p == ',')
 		if (strcspn(p, ",") > 0)
 			count++;
-	if (!count || count > API_JUDGE_BATCH_MAX) {
-		if (count)
-			snprintf(msg, sizeof(msg), "number of submissions in a batch should be less "
-				 "than or equal to %d", API_JUDGE_BATCH_MAX);
-		else
-			snprintf(msg, sizeof(msg), "there should be at least one submission in a batch");
-		api_judge_error(r, 400, "BadRequest", 0, json_pack("{s:s}", "error", msg), msg);
+	if (!batch_size_ok(r, count))
 		return;
-	}
 	list = json_array();
 	for (p = tokens; *p; p += *p == ',') {
 		size_t n = strcspn(p, ",");

@@ -77,6 +77,10 @@ struct api_judge_refusal {
 int api_judge_call(struct fcgi_req *r, const struct conf *c, json_t *req, json_t **result,
 		   struct api_judge_refusal *why);
 
+/* Whether req's worst case (api_judge_timeout_ms) is over API_JUDGE_MAX_MS; then msg
+ * says so, naming "tests". */
+bool api_judge_too_long(const struct conf *c, json_t *req, char *msg, size_t len);
+
 /*
  * The keeper deadline for req: the compile wall time, plus one test's wall time for
  * each round of tests run `width` at a time (tests x runs / width, rounded up), plus a
