@@ -40,6 +40,7 @@ PROGS = os.path.join(HERE, "progs")
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import tap  # noqa: E402  (tests/lib/tap.py)
 from tap import ok, skip, note  # noqa: E402
+from cells import orphans  # noqa: E402  (tests/lib/cells.py)
 
 BIN = os.environ.get("STOCKADE_BIN") or os.path.join(ROOT, "build", "bin", "stockade")
 JOBS = int(os.environ.get("JUDGE_T_JOBS", "2"))
@@ -762,48 +763,6 @@ def check_compile_once(name, j, _):
            % (tag, j.child_cpu_ms, cc), j.diag())
 
 
-# ---------------------------------------------------------------- leftovers
-
-CELL_UID_LO, CELL_UID_HI = 900000, 904096   # sandbox/slot.c's default uid range
-
-
-def orphan_cell_processes():
-    """Processes with a cell uid that no live stockade process (a keeper's spare cell,
-    a concurrent run) has among its ancestors: what a judgement left behind."""
-    table = {}
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            with open("/proc/%s/status" % p) as f:
-                st = f.read()
-            with open("/proc/%s/cmdline" % p, "rb") as f:
-                cmd = f.read().replace(b"\0", b" ")
-        except OSError:
-            continue
-        ids = [int(x) for line in st.splitlines() if line.startswith(("Uid:", "Gid:"))
-               for x in line.split()[1:]]
-        ppid = next((int(line.split()[1]) for line in st.splitlines() if line.startswith("PPid:")), 0)
-        zombie = any(line.startswith("State:") and " Z" in line for line in st.splitlines())
-        if not zombie:
-            table[int(p)] = (ppid, ids, cmd)
-    cell = lambda ids: any(CELL_UID_LO <= i < CELL_UID_HI for i in ids)  # noqa: E731
-    out = []
-    for pid, (ppid, ids, cmd) in sorted(table.items()):
-        if not cell(ids):
-            continue
-        q, seen, owned = pid, set(), False
-        while q in table and q not in seen:
-            seen.add(q)
-            if not cell(table[q][1]):
-                owned = q != 1 and b"stockade" in table[q][2]
-                break
-            q = table[q][0]
-        if not owned:
-            out.append("pid %d ppid %d uid %s: %s" % (pid, ppid, sorted(set(ids)), cmd.decode("utf-8", "replace")))
-    return out
-
-
 # ---------------------------------------------------------------- main
 
 def main():
@@ -888,10 +847,10 @@ def main():
             # alone, so that the CPU of this process's children is this run's only
             check_compile_once(once[0], once[1](), None)
         deadline = time.monotonic() + 3
-        left = orphan_cell_processes()
+        left = orphans()
         while left and time.monotonic() < deadline:
             time.sleep(0.1)
-            left = orphan_cell_processes()
+            left = orphans()
         ok(not left, "no process of any cell is left on the host (orphans, daemons, sleepers)",
            "\n".join(left))
     finally:

@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -41,10 +40,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import tap  # noqa: E402
 from tap import ok, skip, note  # noqa: E402
+from cells import orphans, process_table  # noqa: E402  (tests/lib/cells.py)
+from keeper import call  # noqa: E402  (tests/lib/keeper.py)
 
 BIN = os.environ.get("STOCKADE_BIN") or os.path.join(ROOT, "build", "bin", "stockade")
 BIN_DIR = os.environ.get("STOCKADE_BIN_DIR") or os.path.dirname(BIN)
-CELL_UID_LO, CELL_UID_HI = 900000, 904096
 PROTO_JUDGE, PROTO_LANGUAGES = 10, 11
 # the compile cell's limits for this suite (conf <judge><compile>): small, so a bomb
 # ends quickly
@@ -105,63 +105,10 @@ BOMB_FILES = [
 
 # ---------------------------------------------------------------- host processes
 
-def process_table():
-    table = {}
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        pid = int(p)
-        try:
-            with open("/proc/%d/status" % pid) as f:
-                st = f.read()
-            with open("/proc/%d/cmdline" % pid, "rb") as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        ids, ppid, name, state = [], 0, "?", "?"
-        for line in st.splitlines():
-            if line.startswith(("Uid:", "Gid:")):
-                ids += [int(x) for x in line.split()[1:]]
-            elif line.startswith("PPid:"):
-                ppid = int(line.split()[1])
-            elif line.startswith("Name:"):
-                name = line.split(None, 1)[1] if len(line.split()) > 1 else "?"
-            elif line.startswith("State:"):
-                state = line.split()[1]
-        if state == "Z":
-            continue
-        table[pid] = (ppid, ids, name, cmd)
-    return table
-
-
-def is_cell(ids):
-    return any(CELL_UID_LO <= i < CELL_UID_HI for i in ids)
-
-
-def supervised(pid, table):
-    """Whether a cell process hangs from a live host-side stockade process (a keeper's
-    spare or warm cell, or a concurrent CLI's), rather than being orphaned."""
-    seen = set()
-    while pid in table and pid not in seen:
-        seen.add(pid)
-        ppid, ids, name, cmd = table[pid]
-        if not is_cell(ids):
-            return pid != 1 and (b"stockade" in cmd or "stockade" in name)
-        pid = ppid
-    return False
-
-
 def daemons(table=None):
     table = process_table() if table is None else table
     return ["pid %d uid %s: %s" % (pid, sorted(set(ids)), cmd.replace(b"\0", b" ").decode("utf-8", "replace"))
             for pid, (ppid, ids, name, cmd) in sorted(table.items()) if DAEMON_RE.search(cmd)]
-
-
-def orphans(table=None):
-    table = process_table() if table is None else table
-    return ["pid %d (%s) ppid %d uid %s" % (pid, name, ppid, sorted(set(ids)))
-            for pid, (ppid, ids, name, cmd) in sorted(table.items())
-            if is_cell(ids) and not supervised(pid, table)]
 
 
 CGROUP_PATTERNS = ("/sys/fs/cgroup/memory/stockade/cell-*", "/sys/fs/cgroup/stockade/cell-*",
@@ -204,26 +151,6 @@ def settle(check):
 
 
 # ---------------------------------------------------------------- keeper
-
-def call(sock, typ, req, timeout=120):
-    body = json.dumps(req).encode()
-    sock.settimeout(timeout)
-    sock.sendall(struct.pack("<IHHII", 0x314b5453, typ, 0, len(body), 0) + body)
-    head = b""
-    while len(head) < 16:
-        chunk = sock.recv(16 - len(head))
-        if not chunk:
-            raise ConnectionError("the keeper closed the connection")
-        head += chunk
-    _, t, _, jl, bl = struct.unpack("<IHHII", head)
-    data = b""
-    while len(data) < jl + bl:
-        chunk = sock.recv(jl + bl - len(data))
-        if not chunk:
-            raise ConnectionError("the keeper closed the connection mid-reply")
-        data += chunk
-    return json.loads(data[:jl])
-
 
 class Stack:
     def __init__(self):
@@ -512,7 +439,7 @@ def main():
         if why:
             ok(False, "the private stack starts", why)
         else:
-            rep = call(st.sock, PROTO_LANGUAGES, {})
+            rep = call(st.sock, PROTO_LANGUAGES, {}, 120)
             if not rep.get("ok"):
                 skip("row 4 and row 23 through the keeper", "the keeper does not judge yet: %s" % short(rep))
             else:
